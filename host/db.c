@@ -1,0 +1,651 @@
+/* host/db.c: one MySQL connection with its prepared-statement cache, typed
+ * binds and rows, transactions, error classification and migrations.
+ * Every value reaches the server through a bind; plain text queries are only
+ * used for transaction control and migration files. */
+#include "db.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <mysql.h>
+#include <mysqld_error.h>
+#include <errmsg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <coffer/err.h>
+
+#include "log.h"
+#include "util.h"
+
+#define STMT_CACHE 256  /* power of two */
+#define MAX_COLS 64
+
+struct stmt_slot {
+	char *sql;
+	uint64_t hash;
+	MYSQL_STMT *stmt;
+};
+
+struct db_conn {
+	struct db_params p;
+	char label[32];
+	MYSQL *my;
+	bool up;
+	struct stmt_slot cache[STMT_CACHE];
+	unsigned last_errno;
+	char last_error[512];
+};
+
+/* ------------------------------------------------------------------ setup */
+
+static const char *env_or(const char *name, const char *def)
+{
+	const char *v = getenv(name);
+	return v && *v ? v : def;
+}
+
+void db_params_from_env(struct db_params *p)
+{
+	p->host = env_or("DB_HOST", "127.0.0.1");
+	p->port = (unsigned)atoi(env_or("DB_PORT", "3306"));
+	p->user = env_or("DB_USER", "coffer");
+	p->password = env_or("DB_PASSWORD", "");
+	p->name = env_or("DB_NAME", "coffer");
+	p->socket = getenv("DB_SOCKET") && *getenv("DB_SOCKET") ? getenv("DB_SOCKET") : NULL;
+}
+
+struct db_conn *db_new(const struct db_params *p, const char *label)
+{
+	struct db_conn *c = calloc(1, sizeof *c);
+	if (c == NULL)
+		return NULL;
+	c->p = *p;
+	snprintf(c->label, sizeof c->label, "%s", label ? label : "db");
+	return c;
+}
+
+static void cache_clear(struct db_conn *c)
+{
+	for (size_t i = 0; i < STMT_CACHE; i++) {
+		if (c->cache[i].stmt)
+			mysql_stmt_close(c->cache[i].stmt);
+		free(c->cache[i].sql);
+		c->cache[i] = (struct stmt_slot){0};
+	}
+}
+
+static void disconnect(struct db_conn *c)
+{
+	cache_clear(c);
+	if (c->my)
+		mysql_close(c->my);
+	c->my = NULL;
+	c->up = false;
+}
+
+void db_free(struct db_conn *c)
+{
+	if (c == NULL)
+		return;
+	disconnect(c);
+	free(c);
+}
+
+bool db_connected(const struct db_conn *c) { return c->up; }
+const char *db_error(const struct db_conn *c) { return c->last_error; }
+unsigned db_errno(const struct db_conn *c) { return c->last_errno; }
+
+static int connect_once(struct db_conn *c)
+{
+	disconnect(c);
+	c->my = mysql_init(NULL);
+	if (c->my == NULL)
+		return -ENOMEM;
+	unsigned timeout = 5;
+	my_bool off = 0;
+	mysql_options(c->my, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
+	mysql_options(c->my, MYSQL_OPT_RECONNECT, &off);
+	mysql_options(c->my, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+	const char *host = c->p.host;
+	const char *sock = c->p.socket;
+	if (sock == NULL && host && host[0] == '/') {
+		sock = host;
+		host = "localhost";
+	}
+	if (!mysql_real_connect(c->my, sock ? "localhost" : host, c->p.user, c->p.password,
+	                        c->p.name, sock ? 0 : c->p.port, sock, 0)) {
+		c->last_errno = mysql_errno(c->my);
+		snprintf(c->last_error, sizeof c->last_error, "%s", mysql_error(c->my));
+		mysql_close(c->my);
+		c->my = NULL;
+		return COFFER_ETRANSIENT;
+	}
+	/* One clock (ours), one isolation: row locks order conflicting commands. */
+	if (mysql_query(c->my, "SET SESSION time_zone = '+00:00', "
+	                       "SESSION transaction_isolation = 'READ-COMMITTED', "
+	                       "SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION', "
+	                       "autocommit = 1")) {
+		c->last_errno = mysql_errno(c->my);
+		snprintf(c->last_error, sizeof c->last_error, "%s", mysql_error(c->my));
+		mysql_close(c->my);
+		c->my = NULL;
+		return COFFER_ETRANSIENT;
+	}
+	c->up = true;
+	return 0;
+}
+
+int db_ensure(struct db_conn *c, const volatile bool *stop)
+{
+	if (c->up)
+		return 0;
+	unsigned delay_ms = 100;
+	for (int attempt = 0;; attempt++) {
+		if (connect_once(c) == 0) {
+			if (attempt > 0)
+				LOG_INF("event=db_connected conn=%s attempts=%d", c->label, attempt + 1);
+			return 0;
+		}
+		if (stop == NULL || *stop)
+			return COFFER_ETRANSIENT;
+		if (attempt == 0 || attempt % 10 == 0)
+			LOG_WRN("database unreachable conn=%s errno=%u error=\"%s\" retry_ms=%u", c->label,
+			        c->last_errno, c->last_error, delay_ms);
+		struct timespec ts = {delay_ms / 1000, (long)(delay_ms % 1000) * 1000000L};
+		nanosleep(&ts, NULL);
+		delay_ms = delay_ms * 2 > 5000 ? 5000 : delay_ms * 2;
+	}
+}
+
+/* ------------------------------------------------------------------ errors */
+
+static int classify(struct db_conn *c, unsigned err, const char *msg)
+{
+	c->last_errno = err;
+	snprintf(c->last_error, sizeof c->last_error, "%s", msg ? msg : "");
+	switch (err) {
+	case ER_LOCK_DEADLOCK:
+	case ER_LOCK_WAIT_TIMEOUT:
+		return COFFER_ETRANSIENT;
+	case ER_DUP_ENTRY:
+	case ER_DUP_ENTRY_WITH_KEY_NAME:
+		return COFFER_EDUP;
+	case CR_SERVER_GONE_ERROR:
+	case CR_SERVER_LOST:
+	case CR_CONNECTION_ERROR:
+	case CR_CONN_HOST_ERROR:
+	case ER_CONNECTION_KILLED:
+	case ER_SERVER_SHUTDOWN:
+	case 4031: /* ER_CLIENT_INTERACTION_TIMEOUT */
+	case CR_COMMANDS_OUT_OF_SYNC:
+		disconnect(c);
+		return COFFER_ETRANSIENT;
+	default:
+		if (err >= 2000 && err < 3000) { /* any other client-side failure: start afresh */
+			disconnect(c);
+			return COFFER_ETRANSIENT;
+		}
+		return COFFER_EDB;
+	}
+}
+
+static int my_fail(struct db_conn *c) { return classify(c, mysql_errno(c->my), mysql_error(c->my)); }
+
+static int stmt_fail(struct db_conn *c, MYSQL_STMT *st)
+{
+	return classify(c, mysql_stmt_errno(st), mysql_stmt_error(st));
+}
+
+int db_query(struct db_conn *c, const char *sql)
+{
+	if (!c->up)
+		return COFFER_ETRANSIENT;
+	if (mysql_query(c->my, sql))
+		return my_fail(c);
+	MYSQL_RES *r = mysql_store_result(c->my);
+	if (r)
+		mysql_free_result(r);
+	return 0;
+}
+
+int db_begin(struct db_conn *c) { return db_query(c, "START TRANSACTION"); }
+int db_commit(struct db_conn *c) { return db_query(c, "COMMIT"); }
+int db_rollback(struct db_conn *c) { return c->up ? db_query(c, "ROLLBACK") : 0; }
+int db_savepoint(struct db_conn *c) { return db_query(c, "SAVEPOINT msg"); }
+int db_rollback_savepoint(struct db_conn *c) { return db_query(c, "ROLLBACK TO SAVEPOINT msg"); }
+
+/* ------------------------------------------------------------------ statements */
+
+static uint64_t fnv1a(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
+
+static int prepare(struct db_conn *c, const char *sql, MYSQL_STMT **out)
+{
+	if (!c->up)
+		return COFFER_ETRANSIENT;
+	uint64_t h = fnv1a(sql);
+	size_t i = (size_t)h & (STMT_CACHE - 1);
+	for (size_t n = 0; n < STMT_CACHE; n++, i = (i + 1) & (STMT_CACHE - 1)) {
+		struct stmt_slot *s = &c->cache[i];
+		if (s->stmt == NULL)
+			break;
+		if (s->hash == h && strcmp(s->sql, sql) == 0) {
+			*out = s->stmt;
+			return 0;
+		}
+	}
+	MYSQL_STMT *st = mysql_stmt_init(c->my);
+	if (st == NULL)
+		return my_fail(c);
+	if (mysql_stmt_prepare(st, sql, strlen(sql))) {
+		int rc = stmt_fail(c, st);
+		mysql_stmt_close(st);
+		if (rc == COFFER_EDB)
+			LOG_ERR("prepare failed conn=%s errno=%u error=\"%s\" sql=\"%.200s\"", c->label,
+			        c->last_errno, c->last_error, sql);
+		return rc;
+	}
+	/* Cache it; when the table is full, keep it uncached-forever is wrong, so evict the slot. */
+	struct stmt_slot *s = &c->cache[i];
+	if (s->stmt) {
+		mysql_stmt_close(s->stmt);
+		free(s->sql);
+	}
+	s->sql = strdup(sql);
+	s->hash = h;
+	s->stmt = st;
+	*out = st;
+	return 0;
+}
+
+static void to_mysql_time(int64_t us, MYSQL_TIME *t)
+{
+	char buf[CU_TIME_LEN];
+	cu_time_format(us, buf); /* reuse the calendar code: YYYY-MM-DDTHH:MM:SS[.f]Z */
+	memset(t, 0, sizeof *t);
+	int64_t secs = us >= 0 ? us / 1000000 : -((-us + 999999) / 1000000);
+	t->second_part = (unsigned long)(us - secs * 1000000);
+	t->year = (unsigned)atoi(buf);
+	t->month = (unsigned)atoi(buf + 5);
+	t->day = (unsigned)atoi(buf + 8);
+	t->hour = (unsigned)atoi(buf + 11);
+	t->minute = (unsigned)atoi(buf + 14);
+	t->second = (unsigned)atoi(buf + 17);
+	t->time_type = MYSQL_TIMESTAMP_DATETIME;
+}
+
+static int64_t from_mysql_time(const MYSQL_TIME *t)
+{
+	char buf[40];
+	snprintf(buf, sizeof buf, "%04u-%02u-%02uT%02u:%02u:%02uZ", t->year, t->month, t->day,
+	         t->hour, t->minute, t->second);
+	int64_t us = 0;
+	if (cu_time_parse(buf, strlen(buf), &us) != 0)
+		return 0;
+	return us + (int64_t)t->second_part;
+}
+
+static int bind_args(struct db_conn *c, MYSQL_STMT *st, const struct coffer_val *args,
+                     size_t nargs, MYSQL_BIND *b, MYSQL_TIME *times)
+{
+	if (mysql_stmt_param_count(st) != nargs) {
+		c->last_errno = 0;
+		snprintf(c->last_error, sizeof c->last_error, "statement has %lu parameters, %zu given",
+		         mysql_stmt_param_count(st), nargs);
+		LOG_ERR("bad bind count conn=%s error=\"%s\"", c->label, c->last_error);
+		return COFFER_EINVAL;
+	}
+	memset(b, 0, nargs * sizeof *b);
+	for (size_t i = 0; i < nargs; i++) {
+		const struct coffer_val *v = &args[i];
+		switch (v->t) {
+		case COFFER_V_NULL:
+			b[i].buffer_type = MYSQL_TYPE_NULL;
+			break;
+		case COFFER_V_I64:
+			b[i].buffer_type = MYSQL_TYPE_LONGLONG;
+			b[i].buffer = (void *)&v->v.i;
+			break;
+		case COFFER_V_U64:
+			b[i].buffer_type = MYSQL_TYPE_LONGLONG;
+			b[i].buffer = (void *)&v->v.u;
+			b[i].is_unsigned = 1;
+			break;
+		case COFFER_V_F64:
+			b[i].buffer_type = MYSQL_TYPE_DOUBLE;
+			b[i].buffer = (void *)&v->v.f;
+			break;
+		case COFFER_V_STR:
+			b[i].buffer_type = MYSQL_TYPE_STRING;
+			b[i].buffer = (void *)(v->v.s.p ? v->v.s.p : "");
+			b[i].buffer_length = v->v.s.n;
+			break;
+		case COFFER_V_TIME:
+			to_mysql_time(v->v.i, &times[i]);
+			b[i].buffer_type = MYSQL_TYPE_DATETIME;
+			b[i].buffer = &times[i];
+			break;
+		}
+	}
+	if (nargs && mysql_stmt_bind_param(st, b))
+		return stmt_fail(c, st);
+	return 0;
+}
+
+#define MAX_ARGS 256
+
+static int run(struct db_conn *c, const char *sql, const struct coffer_val *args, size_t nargs,
+               MYSQL_STMT **out)
+{
+	if (nargs > MAX_ARGS)
+		return COFFER_EINVAL;
+	MYSQL_STMT *st;
+	int rc = prepare(c, sql, &st);
+	if (rc)
+		return rc;
+	MYSQL_BIND b[nargs ? nargs : 1];
+	MYSQL_TIME times[nargs ? nargs : 1];
+	rc = bind_args(c, st, args, nargs, b, times);
+	if (rc)
+		return rc;
+	if (mysql_stmt_execute(st)) {
+		rc = stmt_fail(c, st);
+		if (rc == COFFER_EDB)
+			LOG_ERR("statement failed conn=%s errno=%u error=\"%s\" sql=\"%.200s\"", c->label,
+			        c->last_errno, c->last_error, sql);
+		return rc;
+	}
+	*out = st;
+	return 0;
+}
+
+int db_exec(struct db_conn *c, const char *sql, const struct coffer_val *args, size_t nargs,
+            struct coffer_exec_result *res)
+{
+	MYSQL_STMT *st;
+	int rc = run(c, sql, args, nargs, &st);
+	if (rc)
+		return rc;
+	if (res) {
+		my_ulonglong a = mysql_stmt_affected_rows(st);
+		res->affected = a == (my_ulonglong)-1 ? 0 : a;
+		res->insert_id = mysql_stmt_insert_id(st);
+	}
+	/* A statement that returned rows anyway (misuse): drain them. */
+	if (mysql_stmt_field_count(st))
+		mysql_stmt_free_result(st);
+	return 0;
+}
+
+int db_select(struct db_conn *c, const char *sql, const struct coffer_val *args, size_t nargs,
+              coffer_row_fn fn, void *ud)
+{
+	MYSQL_STMT *st;
+	int rc = run(c, sql, args, nargs, &st);
+	if (rc)
+		return rc;
+	unsigned ncols = mysql_stmt_field_count(st);
+	if (ncols == 0)
+		return 0;
+	if (ncols > MAX_COLS) {
+		mysql_stmt_free_result(st);
+		return COFFER_EINVAL;
+	}
+	my_bool on = 1;
+	mysql_stmt_attr_set(st, STMT_ATTR_UPDATE_MAX_LENGTH, &on);
+	if (mysql_stmt_store_result(st)) {
+		rc = stmt_fail(c, st);
+		return rc;
+	}
+	MYSQL_RES *meta = mysql_stmt_result_metadata(st);
+	MYSQL_FIELD *f = mysql_fetch_fields(meta);
+	MYSQL_BIND b[MAX_COLS];
+	struct coffer_val vals[MAX_COLS];
+	my_bool isnull[MAX_COLS];
+	unsigned long len[MAX_COLS];
+	union {
+		long long i;
+		double d;
+		MYSQL_TIME t;
+	} num[MAX_COLS];
+	char *bufs[MAX_COLS] = {0};
+	memset(b, 0, sizeof b);
+	for (unsigned i = 0; i < ncols; i++) {
+		b[i].is_null = &isnull[i];
+		b[i].length = &len[i];
+		switch (f[i].type) {
+		case MYSQL_TYPE_TINY:
+		case MYSQL_TYPE_SHORT:
+		case MYSQL_TYPE_INT24:
+		case MYSQL_TYPE_LONG:
+		case MYSQL_TYPE_LONGLONG:
+		case MYSQL_TYPE_YEAR:
+		case MYSQL_TYPE_BIT:
+			b[i].buffer_type = MYSQL_TYPE_LONGLONG;
+			b[i].buffer = &num[i].i;
+			b[i].is_unsigned = (f[i].flags & UNSIGNED_FLAG) != 0;
+			vals[i].t = b[i].is_unsigned ? COFFER_V_U64 : COFFER_V_I64;
+			break;
+		case MYSQL_TYPE_FLOAT:
+		case MYSQL_TYPE_DOUBLE:
+			b[i].buffer_type = MYSQL_TYPE_DOUBLE;
+			b[i].buffer = &num[i].d;
+			vals[i].t = COFFER_V_F64;
+			break;
+		case MYSQL_TYPE_DATETIME:
+		case MYSQL_TYPE_TIMESTAMP:
+		case MYSQL_TYPE_DATE:
+			b[i].buffer_type = MYSQL_TYPE_DATETIME;
+			b[i].buffer = &num[i].t;
+			vals[i].t = COFFER_V_TIME;
+			break;
+		default: {
+			size_t cap = f[i].max_length + 1;
+			bufs[i] = malloc(cap);
+			b[i].buffer_type = MYSQL_TYPE_STRING;
+			b[i].buffer = bufs[i];
+			b[i].buffer_length = cap;
+			vals[i].t = COFFER_V_STR;
+			break;
+		}
+		}
+	}
+	enum coffer_vtype types[MAX_COLS];
+	for (unsigned i = 0; i < ncols; i++)
+		types[i] = vals[i].t;
+	rc = 0;
+	if (mysql_stmt_bind_result(st, b)) {
+		rc = stmt_fail(c, st);
+		goto out;
+	}
+	for (;;) {
+		int fr = mysql_stmt_fetch(st);
+		if (fr == MYSQL_NO_DATA)
+			break;
+		if (fr == 1) {
+			rc = stmt_fail(c, st);
+			break;
+		}
+		for (unsigned i = 0; i < ncols; i++) {
+			vals[i].t = isnull[i] ? COFFER_V_NULL : types[i];
+			switch (vals[i].t) {
+			case COFFER_V_I64:
+				vals[i].v.i = num[i].i;
+				break;
+			case COFFER_V_U64:
+				vals[i].v.u = (uint64_t)num[i].i;
+				break;
+			case COFFER_V_F64:
+				vals[i].v.f = num[i].d;
+				break;
+			case COFFER_V_TIME:
+				vals[i].v.i = from_mysql_time(&num[i].t);
+				break;
+			case COFFER_V_STR:
+				bufs[i][len[i] < b[i].buffer_length ? len[i] : b[i].buffer_length - 1] = '\0';
+				vals[i].v.s.p = bufs[i];
+				vals[i].v.s.n = len[i];
+				break;
+			default:
+				break;
+			}
+		}
+		struct coffer_row row = {ncols, vals};
+		int r = fn ? fn(ud, &row) : 0;
+		if (r != 0) {
+			rc = r > 0 ? COFFER_ESTOP : r;
+			break;
+		}
+	}
+out:
+	mysql_stmt_free_result(st);
+	mysql_free_result(meta);
+	for (unsigned i = 0; i < ncols; i++)
+		free(bufs[i]);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ migrations */
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (f == NULL)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	long n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	char *s = malloc((size_t)n + 1);
+	if (s && fread(s, 1, (size_t)n, f) != (size_t)n) {
+		free(s);
+		s = NULL;
+	}
+	if (s)
+		s[n] = '\0';
+	fclose(f);
+	return s;
+}
+
+/* Run the statements of one file: split at ';' ending a line, skip '--' comment lines. */
+static int run_script(struct db_conn *c, const char *path, char *text)
+{
+	char *stmt = text;
+	for (char *p = text;; p++) {
+		bool end = *p == '\0';
+		if (end || (*p == ';' && (p[1] == '\n' || p[1] == '\r' || p[1] == '\0'))) {
+			char save = *p;
+			*p = '\0';
+			/* strip comment lines and whitespace */
+			bool has_sql = false;
+			for (char *q = stmt; *q; q++) {
+				if (q[0] == '-' && q[1] == '-') {
+					while (*q && *q != '\n')
+						*q++ = ' ';
+					if (!*q)
+						break;
+				} else if (*q != ' ' && *q != '\n' && *q != '\t' && *q != '\r') {
+					has_sql = true;
+				}
+			}
+			if (has_sql && db_query(c, stmt) != 0) {
+				LOG_ERR("migration failed file=%s errno=%u error=\"%s\"", path, c->last_errno,
+				        c->last_error);
+				return COFFER_EDB;
+			}
+			if (end || save == '\0')
+				break;
+			stmt = p + 1;
+		}
+	}
+	return 0;
+}
+
+struct applied {
+	int n;
+	int versions[1024];
+};
+
+static int collect_version(void *ud, const struct coffer_row *row)
+{
+	struct applied *a = ud;
+	if (a->n < 1024)
+		a->versions[a->n++] = (int)coffer_val_i64(&row->col[0]);
+	return 0;
+}
+
+int db_migrate(struct db_conn *c, const char *const *dirs, const char *component, int64_t now_us)
+{
+	char path[4096];
+	DIR *d = NULL;
+	for (size_t i = 0; dirs && dirs[i] && d == NULL; i++) {
+		snprintf(path, sizeof path, "%s/%s", dirs[i], component);
+		d = opendir(path);
+	}
+	if (d == NULL)
+		return 0; /* a component without migrations */
+	char *names[1024];
+	size_t n = 0;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL && n < 1024) {
+		size_t l = strlen(e->d_name);
+		if (l > 9 && strcmp(e->d_name + l - 4, ".sql") == 0 && e->d_name[0] >= '0' &&
+		    e->d_name[0] <= '9')
+			names[n++] = strdup(e->d_name);
+	}
+	closedir(d);
+	qsort(names, n, sizeof names[0], cmp_str);
+
+	int rc = db_query(c, "CREATE TABLE IF NOT EXISTS coffer_migrations ("
+	                     " component VARCHAR(64) NOT NULL,"
+	                     " version INT NOT NULL,"
+	                     " name VARCHAR(255) NOT NULL,"
+	                     " applied_at DATETIME(6) NOT NULL,"
+	                     " PRIMARY KEY (component, version)) ENGINE=InnoDB");
+	struct applied *ap = calloc(1, sizeof *ap);
+	if (rc == 0)
+		rc = db_select(c, "SELECT version FROM coffer_migrations WHERE component = ?",
+		               COFFER_ARGS(COFFER_S(component)), collect_version, ap);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		int version = atoi(names[i]);
+		bool done = false;
+		for (int j = 0; j < ap->n; j++)
+			done |= ap->versions[j] == version;
+		if (done)
+			continue;
+		char file[4096 + 256];
+		snprintf(file, sizeof file, "%s/%s", path, names[i]);
+		char *text = slurp(file);
+		if (text == NULL) {
+			LOG_ERR("cannot read migration file=%s", file);
+			rc = -EIO;
+			break;
+		}
+		/* DDL commits implicitly in MySQL; the record follows each file. */
+		rc = run_script(c, file, text);
+		free(text);
+		if (rc == 0)
+			rc = db_exec(c, "INSERT INTO coffer_migrations (component, version, name, applied_at) "
+			                "VALUES (?, ?, ?, ?)",
+			             COFFER_ARGS(COFFER_S(component), COFFER_I(version), COFFER_S(names[i]),
+			                         COFFER_T(now_us)),
+			             NULL);
+		if (rc == 0)
+			LOG_INF("event=migration_applied component=%s file=%s", component, names[i]);
+	}
+	free(ap);
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	return rc;
+}

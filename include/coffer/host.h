@@ -1,0 +1,178 @@
+/* coffer/host.h: the table of host functions handed to a plugin's init. */
+#ifndef COFFER_HOST_H
+#define COFFER_HOST_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <jansson.h>
+
+#include <coffer/err.h>
+#include <coffer/msg.h>
+#include <coffer/sql.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** The plugin's handle. One per loaded plugin; valid from init to fini. */
+typedef struct coffer_ctx coffer_ctx;
+/** An open database transaction, owned by the host. Valid until the callback returns. */
+typedef struct coffer_txn coffer_txn;
+
+/** Log levels, lowest is most severe. */
+enum coffer_log_level {
+	COFFER_LOG_ERROR = 0,
+	COFFER_LOG_WARN = 1,
+	COFFER_LOG_INFO = 2,
+	COFFER_LOG_DEBUG = 3,
+};
+
+/**
+ * A message handler. Runs inside @p txn, which the host has already opened;
+ * the host commits on COFFER_DONE, rolls back on COFFER_RETRY, and rolls back
+ * and dead-letters on COFFER_REJECT (call host->reject to give the reason).
+ * Runs on a worker thread; several handlers run at once for different keys.
+ */
+typedef enum coffer_outcome (*coffer_handler_fn)(coffer_ctx *ctx, coffer_txn *txn,
+                                                  const struct coffer_msg *msg, void *ud);
+
+/**
+ * A periodic task. Runs in its own host-opened transaction, committed when it
+ * returns >= 0. Return > 0 when work is left (the host calls again at once, in a
+ * new transaction, with the same @p now_us), 0 when done, < 0 on error (rolled back;
+ * COFFER_ETRANSIENT is retried at the next tick without an error log).
+ */
+typedef int (*coffer_task_fn)(coffer_ctx *ctx, coffer_txn *txn, int64_t now_us, void *ud);
+
+/**
+ * The host table. Entries are only ever appended: test an entry added after
+ * your declared minimum ABI minor with COFFER_HOST_HAS before calling it.
+ */
+struct coffer_host {
+	size_t size;            /**< sizeof(struct coffer_host) of the host */
+	uint16_t abi_major;
+	uint16_t abi_minor;
+
+	/* ---- logging ---- */
+
+	/**
+	 * Log one line. The host adds time, level, plugin, and (on a worker) the
+	 * tenant, topic, partition and offset of the current message. No newline.
+	 */
+	void (*log)(coffer_ctx *ctx, enum coffer_log_level level, const char *fmt, ...)
+		__attribute__((format(printf, 3, 4)));
+
+	/* ---- registration: init only ---- */
+
+	/**
+	 * Handle messages of @p type on the logical topic @p topic_var
+	 * (COMMAND_TOPIC_* or EVENT_TOPIC_*). Both strings are copied.
+	 * @return 0, COFFER_EEXIST when another plugin (named in a log line) claims
+	 *         the pair, COFFER_ESTATE outside init, COFFER_EINVAL on a bad name.
+	 */
+	int (*on_message)(coffer_ctx *ctx, const char *topic_var, const char *type,
+	                  coffer_handler_fn fn, void *ud);
+
+	/**
+	 * Register the refusal for a pair this plugin handles: called instead of the
+	 * handler, in a transaction, when the plugin is off for the message's tenant
+	 * (e.g. to emit an ERROR FEATURE_DISABLED). Without one the message is only logged.
+	 * @return 0, COFFER_ENOTFOUND when the plugin has not registered the pair.
+	 */
+	int (*on_disabled)(coffer_ctx *ctx, const char *topic_var, const char *type,
+	                   coffer_handler_fn fn, void *ud);
+
+	/**
+	 * Run @p fn every @p interval_ms (see coffer_task_fn). Tasks of all plugins
+	 * share one host thread; keep each call short.
+	 */
+	int (*every)(coffer_ctx *ctx, const char *name, unsigned interval_ms,
+	             coffer_task_fn fn, void *ud);
+
+	/**
+	 * Publish @p api (a const struct that starts with its size) as service
+	 * @p name at @p version. The name must be listed in the descriptor's
+	 * .provides. @p api must outlive the plugin (a static const struct).
+	 */
+	int (*provide)(coffer_ctx *ctx, const char *name, unsigned version, const void *api);
+
+	/**
+	 * Look up a service provided by an already initialised plugin.
+	 * @return the api struct, or NULL when missing or older than @p min_version.
+	 */
+	const void *(*lookup)(coffer_ctx *ctx, const char *name, unsigned min_version);
+
+	/* ---- configuration and state ---- */
+
+	/**
+	 * The value of setting "<plugin>.<key>" (--set, then COFFER_<PLUGIN>_<KEY>),
+	 * or @p def when unset. The string lives as long as the host.
+	 */
+	const char *(*config)(coffer_ctx *ctx, const char *key, const char *def);
+
+	/** Like config, parsed as an integer; @p def when unset or not a number (logged). */
+	int64_t (*config_int)(coffer_ctx *ctx, const char *key, int64_t def);
+
+	/**
+	 * Whether this plugin is on for @p tenant_id (lowercase UUID), per the
+	 * tenant-feature table (refreshed within seconds of a change).
+	 */
+	bool (*enabled)(coffer_ctx *ctx, const char *tenant_id);
+
+	/** The host clock for @p txn (the message's or the tick's Now), UTC microseconds. */
+	int64_t (*now)(coffer_txn *txn);
+
+	/* ---- inside a transaction ---- */
+
+	/**
+	 * Run one prepared statement (cached per connection) with @p nargs binds.
+	 * @p res may be NULL.
+	 * @return 0, COFFER_EDUP on a unique-key violation, COFFER_ETRANSIENT on
+	 *         deadlock / lock wait timeout / lost connection (return COFFER_RETRY),
+	 *         COFFER_EDB otherwise (logged by the host with the SQL error).
+	 */
+	int (*sql_exec)(coffer_txn *txn, const char *sql, const struct coffer_val *args,
+	                size_t nargs, struct coffer_exec_result *res);
+
+	/**
+	 * Run one prepared SELECT and call @p fn for each row (values borrowed for
+	 * the call). @return as sql_exec; a non-zero return of @p fn stops the
+	 * iteration and is returned (positive values as COFFER_ESTOP).
+	 */
+	int (*sql_query)(coffer_txn *txn, const char *sql, const struct coffer_val *args,
+	                 size_t nargs, coffer_row_fn fn, void *ud);
+
+	/**
+	 * Append an event to the outbox of @p txn, published after commit in the
+	 * order of emit calls. Headers: the four of @p tenant, a new EVENT_ID, and
+	 * the causing message's traceparent/tracestate. Key: @p key as the 8-byte
+	 * little-endian form. The host takes the reference to @p value (even on error).
+	 * @p tenant NULL means the tenant of the message being handled.
+	 */
+	int (*emit)(coffer_txn *txn, const struct coffer_tenant *tenant, const char *topic_var,
+	            uint32_t key, json_t *value);
+
+	/**
+	 * Log the reason a message is bad input (one WARN line) and record it for the
+	 * dead-letter copy. @return COFFER_REJECT, for `return host->reject(...)`.
+	 */
+	enum coffer_outcome (*reject)(coffer_txn *txn, const char *fmt, ...)
+		__attribute__((format(printf, 2, 3)));
+
+	/** A new random UUID v4 in lowercase text (37 bytes with the NUL). */
+	void (*uuid)(char out[37]);
+
+	/** The plugin owning @p txn's handler (for logging from shared service code). */
+	coffer_ctx *(*txn_ctx)(coffer_txn *txn);
+};
+
+/** Whether the host table has @p member (appended after the plugin was built). */
+#define COFFER_HOST_HAS(host, member) \
+	(offsetof(struct coffer_host, member) < (host)->size && (host)->member != NULL)
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,1 @@
+# plugins/asset: see README.md

@@ -1,0 +1,1 @@
+# plugins/compartment: see README.md

@@ -1,0 +1,1 @@
+# plugins/drop: see README.md

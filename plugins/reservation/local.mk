@@ -1,0 +1,1 @@
+# plugins/reservation: see README.md
