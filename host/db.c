@@ -346,7 +346,7 @@ static int run(struct db_conn *c, const char *sql, const struct coffer_val *args
 {
 	if (nargs > MAX_ARGS)
 		return COFFER_EINVAL;
-	MYSQL_STMT *st;
+	MYSQL_STMT *st = NULL;
 	int rc = prepare(c, sql, &st);
 	if (rc)
 		return rc;
@@ -369,7 +369,7 @@ static int run(struct db_conn *c, const char *sql, const struct coffer_val *args
 int db_exec(struct db_conn *c, const char *sql, const struct coffer_val *args, size_t nargs,
             struct coffer_exec_result *res)
 {
-	MYSQL_STMT *st;
+	MYSQL_STMT *st = NULL;
 	int rc = run(c, sql, args, nargs, &st);
 	if (rc)
 		return rc;
@@ -387,7 +387,7 @@ int db_exec(struct db_conn *c, const char *sql, const struct coffer_val *args, s
 int db_select(struct db_conn *c, const char *sql, const struct coffer_val *args, size_t nargs,
               coffer_row_fn fn, void *ud)
 {
-	MYSQL_STMT *st;
+	MYSQL_STMT *st = NULL;
 	int rc = run(c, sql, args, nargs, &st);
 	if (rc)
 		return rc;

@@ -28,11 +28,26 @@ struct cu_dec {
  * a wrong JSON type, a fraction/exponent, a value out of range, a non-canonical
  * UUID, a bad timestamp mark the decoder bad with a message naming the field. */
 int64_t cu_int(struct cu_dec *d, const json_t *o, const char *name, int64_t min, int64_t max);
-#define cu_u8(d, o, n) ((uint8_t)cu_int((d), (o), (n), 0, UINT8_MAX))
-#define cu_i8(d, o, n) ((int8_t)cu_int((d), (o), (n), INT8_MIN, INT8_MAX))
-#define cu_u16(d, o, n) ((uint16_t)cu_int((d), (o), (n), 0, UINT16_MAX))
-#define cu_i16(d, o, n) ((int16_t)cu_int((d), (o), (n), INT16_MIN, INT16_MAX))
-#define cu_u32(d, o, n) ((uint32_t)cu_int((d), (o), (n), 0, UINT32_MAX))
+static inline uint8_t cu_u8(struct cu_dec *d, const json_t *o, const char *n)
+{
+	return (uint8_t)cu_int(d, o, n, 0, UINT8_MAX);
+}
+static inline int8_t cu_i8(struct cu_dec *d, const json_t *o, const char *n)
+{
+	return (int8_t)cu_int(d, o, n, INT8_MIN, INT8_MAX);
+}
+static inline uint16_t cu_u16(struct cu_dec *d, const json_t *o, const char *n)
+{
+	return (uint16_t)cu_int(d, o, n, 0, UINT16_MAX);
+}
+static inline int16_t cu_i16(struct cu_dec *d, const json_t *o, const char *n)
+{
+	return (int16_t)cu_int(d, o, n, INT16_MIN, INT16_MAX);
+}
+static inline uint32_t cu_u32(struct cu_dec *d, const json_t *o, const char *n)
+{
+	return (uint32_t)cu_int(d, o, n, 0, UINT32_MAX);
+}
 /* uint64: jansson holds at most INT64_MAX; larger numbers fail to parse at all. */
 uint64_t cu_u64(struct cu_dec *d, const json_t *o, const char *name);
 /* Like cu_int but a missing/null field gives @p def (e.g. petSlot -1). */

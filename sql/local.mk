@@ -1,0 +1,3 @@
+# Migrations, installed under $(pkgdatadir)/sql/<component>/.
+sqlhostdir = $(sqldir)/host
+dist_sqlhost_DATA = sql/host/0001_core.sql

@@ -1,0 +1,16 @@
+# Tests: cmocka unit tests, plugin tests on the fake host, integration scripts.
+if HAVE_CMOCKA
+check_LTLIBRARIES += tests/support/libfakehost.la
+tests_support_libfakehost_la_SOURCES = tests/support/fake_host.c tests/support/fake_host.h
+tests_support_libfakehost_la_CFLAGS = $(AM_CFLAGS) $(MYSQL_CFLAGS) $(CMOCKA_CFLAGS)
+tests_support_libfakehost_la_LIBADD = host/libcofferhost.la
+tests_support_libfakehost_la_LDFLAGS = -rpath /nowhere -static
+
+TEST_LDADD = $(CMOCKA_LIBS)
+
+check_PROGRAMS += tests/unit/test_util
+tests_unit_test_util_SOURCES = tests/unit/test_util.c
+tests_unit_test_util_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_util_LDADD = lib/libcoffer_util.la $(TEST_LDADD)
+TESTS += tests/unit/test_util
+endif
