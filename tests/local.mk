@@ -13,4 +13,10 @@ tests_unit_test_util_SOURCES = tests/unit/test_util.c
 tests_unit_test_util_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_util_LDADD = lib/libcoffer_util.la $(TEST_LDADD)
 TESTS += tests/unit/test_util
+
+include tests/plugins/inventory/local.mk
+include tests/plugins/asset/local.mk
+include tests/plugins/compartment/local.mk
+include tests/plugins/reservation/local.mk
+include tests/plugins/drop/local.mk
 endif

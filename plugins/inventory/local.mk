@@ -1,0 +1,1 @@
+# plugins/inventory: shared inventory library (see README.md)
