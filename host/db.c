@@ -124,9 +124,9 @@ static int connect_once(struct db_conn *c)
 	}
 	/* One clock (ours), one isolation: row locks order conflicting commands. */
 	if (mysql_query(c->my, "SET SESSION time_zone = '+00:00', "
-	                       "SESSION transaction_isolation = 'READ-COMMITTED', "
 	                       "SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION', "
-	                       "autocommit = 1")) {
+	                       "autocommit = 1") ||
+	    mysql_query(c->my, "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED")) {
 		c->last_errno = mysql_errno(c->my);
 		snprintf(c->last_error, sizeof c->last_error, "%s", mysql_error(c->my));
 		mysql_close(c->my);

@@ -1,7 +1,542 @@
-/* host/main.c: cofferd (placeholder until the daemon lands). */
+/* host/main.c: cofferd. Configuration (environment variables of the Go services,
+ * each with a long option), the start-up order, signals, and the exit path:
+ * load plugins -> init -> migrate -> tenant features -> publisher -> tasks ->
+ * consumer; on SIGTERM/SIGINT the consumer stops, in-flight messages finish and
+ * their offsets are committed, the outbox is drained, plugins stop and fini. */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
-int main(void)
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <librdkafka/rdkafka.h>
+#include <librdkafka/rdkafka_mock.h>
+
+#include <coffer/plugin.h>
+
+#include "bus.h"
+#include "db.h"
+#include "embedded.h"
+#include "log.h"
+#include "outbox.h"
+#include "registry.h"
+#include "tasks.h"
+#include "util.h"
+
+/* The topic variables of the seeds; each has an option --lower-case-with-dashes. */
+static const char *const known_topics[] = {
+	"COMMAND_TOPIC_COMPARTMENT",    "COMMAND_TOPIC_DROP",
+	"EVENT_TOPIC_ASSET_STATUS",     "EVENT_TOPIC_CHARACTER_STATUS",
+	"EVENT_TOPIC_COMPARTMENT_STATUS", "EVENT_TOPIC_DROP_STATUS",
+	"EVENT_TOPIC_EQUIPABLE_STATUS", "EVENT_TOPIC_INVENTORY_STATUS",
+	"DEAD_LETTER_TOPIC",            NULL,
+};
+
+static volatile bool stopping;
+
+struct opts {
+	const char *bootstrap;
+	struct db_params db;
+	const char *log_level;
+	const char *group_id;
+	unsigned workers;
+	unsigned batch;
+	const char *plugin_dirs[16];
+	size_t nplugin_dirs;
+	const char *sql_dirs[16];
+	size_t nsql_dirs;
+	bool list_plugins;
+	bool migrate_only;
+	bool embedded;
+	int embedded_port;
+	const char *embedded_file;
+	int partitions;
+	const char *kafka_props[64];
+	size_t nkafka_props;
+	bool keep_plugins;
+	bool features_default;
+	unsigned features_refresh_ms;
+	long marker_retention_h;
+	unsigned drain_timeout_ms;
+};
+
+static const char *env_or(const char *name, const char *def)
 {
-	puts("cofferd");
+	const char *v = getenv(name);
+	return v && *v ? v : def;
+}
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+	        "Usage: cofferd [OPTION]...\n"
+	        "Game-server inventory and drops daemon: plugins handle Kafka messages, state in MySQL.\n"
+	        "\n"
+	        "Kafka:\n"
+	        "  --bootstrap-servers LIST  brokers (env BOOTSTRAP_SERVERS, default localhost:9092)\n"
+	        "  --group-id ID             consumer group of every cofferd (default coffer)\n"
+	        "  --kafka-prop KEY=VALUE    any librdkafka property, consumer and producer (repeatable)\n"
+	        "  --embedded-kafka[=PORT]   run librdkafka's mock cluster in-process on 127.0.0.1 and\n"
+	        "                            use it (BOOTSTRAP_SERVERS ignored); with PORT, also accept\n"
+	        "                            bootstrap connections on that fixed port\n"
+	        "  --embedded-kafka-file F   write the embedded cluster's bootstrap list to F\n"
+	        "  --partitions N            partitions of each embedded topic (default 4)\n"
+	        "Topics (env variable of the same name; unset = the variable's name):\n");
+	for (size_t i = 0; known_topics[i]; i++) {
+		char opt[64];
+		size_t j = 0;
+		for (const char *s = known_topics[i]; *s && j < sizeof opt - 1; s++)
+			opt[j++] = *s == '_' ? '-' : (char)(*s | 0x20);
+		opt[j] = '\0';
+		fprintf(out, "  --%-30s %s (default %s)\n", opt, known_topics[i],
+		        strcmp(known_topics[i], "DEAD_LETTER_TOPIC") == 0 ? "coffer.dead-letter"
+		                                                          : known_topics[i]);
+	}
+	fprintf(out,
+	        "  --topic VAR=NAME          any topic variable, including a third-party plugin's\n"
+	        "MySQL / MariaDB:\n"
+	        "  --db-host HOST            env DB_HOST (default 127.0.0.1; a path = socket)\n"
+	        "  --db-port PORT            env DB_PORT (default 3306)\n"
+	        "  --db-user USER            env DB_USER (default coffer)\n"
+	        "  --db-password PASS        env DB_PASSWORD (default empty)\n"
+	        "  --db-name NAME            env DB_NAME (default coffer)\n"
+	        "  --db-socket PATH          env DB_SOCKET (unix socket; overrides host/port)\n"
+	        "  --migrate-only            apply migrations (host, then plugins) and exit\n"
+	        "  --sql-dir DIR             migrations root, repeatable (default: build tree or %s)\n"
+	        "Plugins:\n"
+	        "  --plugin-dir DIR          load plugins from DIR, repeatable (default: build tree or %s)\n"
+	        "  --list-plugins            load and describe every plugin, then exit\n"
+	        "  --set PLUGIN.KEY=VALUE    plugin setting (also env COFFER_<PLUGIN>_<KEY>)\n"
+	        "  --keep-plugins            do not dlclose at exit (for leak checkers)\n"
+	        "Tenants:\n"
+	        "  --features-default on|off feature state of tenants without a row (default on)\n"
+	        "  --features-refresh-ms MS  re-read coffer_tenant_features this often (default 2000)\n"
+	        "Processing:\n"
+	        "  --workers N               worker threads (default: number of cores)\n"
+	        "  --batch N                 max messages per transaction (default 32)\n"
+	        "  --marker-retention-hours H  keep processed markers this long (default 168)\n"
+	        "  --drain-timeout-ms MS     at exit, publish the outbox for at most MS (default 30000)\n"
+	        "  --log-level LEVEL         error|warn|info|debug (env LOG_LEVEL, default info)\n"
+	        "  --help, --version\n",
+	        COFFER_SQL_DIR, COFFER_PLUGIN_DIR);
+}
+
+enum {
+	O_BOOT = 1000, O_GROUP, O_KPROP, O_EMB, O_EMBFILE, O_PARTS, O_TOPIC, O_DBHOST, O_DBPORT,
+	O_DBUSER, O_DBPASS, O_DBNAME, O_DBSOCK, O_MIGRATE, O_SQLDIR, O_PLUGDIR, O_LIST, O_SET,
+	O_KEEP, O_FDEF, O_FREFRESH, O_WORKERS, O_BATCH, O_RETAIN, O_DRAIN, O_LOG, O_HELP, O_VERSION,
+	O_TOPIC_BASE = 2000,
+};
+
+/* Whether the running binary is the build tree's host/cofferd. */
+static bool running_from_build_tree(void)
+{
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+	if (n <= 0)
+		return false;
+	self[n] = '\0';
+	char want[PATH_MAX];
+	snprintf(want, sizeof want, "%s/host/", COFFER_BUILD_DIR);
+	return strncmp(self, want, strlen(want)) == 0;
+}
+
+static int parse_args(int argc, char **argv, struct opts *o)
+{
+	static struct option base[] = {
+		{"bootstrap-servers", required_argument, 0, O_BOOT},
+		{"group-id", required_argument, 0, O_GROUP},
+		{"kafka-prop", required_argument, 0, O_KPROP},
+		{"embedded-kafka", optional_argument, 0, O_EMB},
+		{"embedded-kafka-file", required_argument, 0, O_EMBFILE},
+		{"partitions", required_argument, 0, O_PARTS},
+		{"topic", required_argument, 0, O_TOPIC},
+		{"db-host", required_argument, 0, O_DBHOST},
+		{"db-port", required_argument, 0, O_DBPORT},
+		{"db-user", required_argument, 0, O_DBUSER},
+		{"db-password", required_argument, 0, O_DBPASS},
+		{"db-name", required_argument, 0, O_DBNAME},
+		{"db-socket", required_argument, 0, O_DBSOCK},
+		{"migrate-only", no_argument, 0, O_MIGRATE},
+		{"sql-dir", required_argument, 0, O_SQLDIR},
+		{"plugin-dir", required_argument, 0, O_PLUGDIR},
+		{"list-plugins", no_argument, 0, O_LIST},
+		{"set", required_argument, 0, O_SET},
+		{"keep-plugins", no_argument, 0, O_KEEP},
+		{"features-default", required_argument, 0, O_FDEF},
+		{"features-refresh-ms", required_argument, 0, O_FREFRESH},
+		{"workers", required_argument, 0, O_WORKERS},
+		{"batch", required_argument, 0, O_BATCH},
+		{"marker-retention-hours", required_argument, 0, O_RETAIN},
+		{"drain-timeout-ms", required_argument, 0, O_DRAIN},
+		{"log-level", required_argument, 0, O_LOG},
+		{"help", no_argument, 0, O_HELP},
+		{"version", no_argument, 0, O_VERSION},
+	};
+	const size_t nbase = sizeof base / sizeof base[0];
+	struct option all[sizeof base / sizeof base[0] + 16];
+	static char topic_opts[16][64];
+	memcpy(all, base, sizeof base);
+	size_t n = nbase;
+	for (size_t i = 0; known_topics[i]; i++) {
+		size_t j = 0;
+		for (const char *s = known_topics[i]; *s && j < 63; s++)
+			topic_opts[i][j++] = *s == '_' ? '-' : (char)(*s | 0x20);
+		topic_opts[i][j] = '\0';
+		all[n++] = (struct option){topic_opts[i], required_argument, 0, O_TOPIC_BASE + (int)i};
+	}
+	all[n] = (struct option){0, 0, 0, 0};
+
+	int c;
+	while ((c = getopt_long(argc, argv, "", all, NULL)) != -1) {
+		char buf[512];
+		switch (c) {
+		case O_BOOT: o->bootstrap = optarg; break;
+		case O_GROUP: o->group_id = optarg; break;
+		case O_KPROP:
+			if (o->nkafka_props < 64)
+				o->kafka_props[o->nkafka_props++] = optarg;
+			break;
+		case O_EMB:
+			o->embedded = true;
+			o->embedded_port = optarg ? atoi(optarg) : 0;
+			if (optarg && (o->embedded_port <= 0 || o->embedded_port > 65535)) {
+				fprintf(stderr, "cofferd: bad --embedded-kafka port '%s'\n", optarg);
+				return 2;
+			}
+			break;
+		case O_EMBFILE: o->embedded_file = optarg; break;
+		case O_PARTS: o->partitions = atoi(optarg); break;
+		case O_TOPIC:
+			if (reg_set_topic(optarg) != 0) {
+				fprintf(stderr, "cofferd: bad --topic '%s' (VAR=NAME, VAR a COMMAND_TOPIC_* or "
+				                "EVENT_TOPIC_* name)\n", optarg);
+				return 2;
+			}
+			break;
+		case O_DBHOST: o->db.host = optarg; break;
+		case O_DBPORT: o->db.port = (unsigned)atoi(optarg); break;
+		case O_DBUSER: o->db.user = optarg; break;
+		case O_DBPASS: o->db.password = optarg; break;
+		case O_DBNAME: o->db.name = optarg; break;
+		case O_DBSOCK: o->db.socket = optarg; break;
+		case O_MIGRATE: o->migrate_only = true; break;
+		case O_SQLDIR:
+			if (o->nsql_dirs < 15)
+				o->sql_dirs[o->nsql_dirs++] = optarg;
+			break;
+		case O_PLUGDIR:
+			if (o->nplugin_dirs < 15)
+				o->plugin_dirs[o->nplugin_dirs++] = optarg;
+			break;
+		case O_LIST: o->list_plugins = true; break;
+		case O_SET:
+			if (reg_set_config(optarg) != 0) {
+				fprintf(stderr, "cofferd: bad --set '%s' (PLUGIN.KEY=VALUE)\n", optarg);
+				return 2;
+			}
+			break;
+		case O_KEEP: o->keep_plugins = true; break;
+		case O_FDEF:
+			if (strcmp(optarg, "on") && strcmp(optarg, "off")) {
+				fprintf(stderr, "cofferd: --features-default takes on or off\n");
+				return 2;
+			}
+			o->features_default = strcmp(optarg, "on") == 0;
+			break;
+		case O_FREFRESH: o->features_refresh_ms = (unsigned)atoi(optarg); break;
+		case O_WORKERS: o->workers = (unsigned)atoi(optarg); break;
+		case O_BATCH: o->batch = (unsigned)atoi(optarg); break;
+		case O_RETAIN: o->marker_retention_h = atol(optarg); break;
+		case O_DRAIN: o->drain_timeout_ms = (unsigned)atoi(optarg); break;
+		case O_LOG: o->log_level = optarg; break;
+		case O_HELP: usage(stdout); exit(0);
+		case O_VERSION:
+			printf("cofferd %s (plugin ABI %d.%d, librdkafka %s)\n", PACKAGE_VERSION,
+			       COFFER_ABI_MAJOR, COFFER_ABI_MINOR, rd_kafka_version_str());
+			exit(0);
+		default:
+			if (c >= O_TOPIC_BASE && c < O_TOPIC_BASE + 16) {
+				snprintf(buf, sizeof buf, "%s=%s", known_topics[c - O_TOPIC_BASE], optarg);
+				reg_set_topic(buf);
+				break;
+			}
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "cofferd: unexpected argument '%s'\n", argv[optind]);
+		return 2;
+	}
+	return 0;
+}
+
+static void list_plugins(void)
+{
+	for (size_t i = 0; i < reg_plugin_count(); i++) {
+		struct plugin *p = reg_plugin(i);
+		const struct coffer_plugin *d = p->desc;
+		printf("%s %s (abi %u.%u)%s\n", d->name, d->version ? d->version : "?", d->abi_major,
+		       d->abi_minor, p->inited ? "" : "  [init failed]");
+		printf("  file: %s\n", p->path);
+		if (d->summary)
+			printf("  summary: %s\n", d->summary);
+		printf("  provides:");
+		for (const struct coffer_service_ref *r = d->provides; r && r->name; r++)
+			printf(" %s/%u", r->name, r->version);
+		printf("%s\n  requires:", d->provides && d->provides->name ? "" : " -");
+		for (const struct coffer_service_ref *r = d->requires; r && r->name; r++)
+			printf(" %s/%u", r->name, r->version);
+		printf("%s\n", d->requires && d->requires->name ? "" : " -");
+		for (size_t k = 0; k < reg_handler_count(); k++) {
+			struct handler *h = reg_handler(k);
+			if (h->owner == p)
+				printf("  handles: %s %s%s\n", h->topic_var, h->type,
+				       h->refuse ? " (refusal when disabled)" : "");
+		}
+		for (size_t k = 0; k < reg_task_count(); k++) {
+			struct task *t = reg_task(k);
+			if (t->owner == p)
+				printf("  task: %s every %u ms\n", t->name, t->interval_ms);
+		}
+	}
+}
+
+static rd_kafka_conf_t *kafka_conf(const struct opts *o, const char *bootstrap, bool consumer)
+{
+	rd_kafka_conf_t *c = rd_kafka_conf_new();
+	char err[512];
+	struct kv {
+		const char *k, *v;
+	} base[] = {
+		{"bootstrap.servers", bootstrap},
+		{"client.id", "cofferd"},
+		{"log_level", "4"},
+	};
+	struct kv cons[] = {
+		{"group.id", o->group_id},
+		{"enable.auto.commit", "false"},
+		{"enable.auto.offset.store", "false"},
+		{"auto.offset.reset", "earliest"},
+		{"enable.partition.eof", "false"},
+		{"fetch.wait.max.ms", "10"},
+	};
+	struct kv prod[] = {
+		{"enable.idempotence", "true"},
+		{"partitioner", "murmur2_random"},
+		{"linger.ms", "2"},
+	};
+	/* The mock coordinator waits session.timeout.ms - 1000 on each membership change. */
+	struct kv mock[] = {
+		{"session.timeout.ms", "6000"},
+		{"heartbeat.interval.ms", "1000"},
+		{"reconnect.backoff.max.ms", "500"},
+	};
+	for (size_t i = 0; i < sizeof base / sizeof base[0]; i++)
+		rd_kafka_conf_set(c, base[i].k, base[i].v, err, sizeof err);
+	if (consumer) {
+		for (size_t i = 0; i < sizeof cons / sizeof cons[0]; i++)
+			rd_kafka_conf_set(c, cons[i].k, cons[i].v, err, sizeof err);
+	} else {
+		for (size_t i = 0; i < sizeof prod / sizeof prod[0]; i++)
+			rd_kafka_conf_set(c, prod[i].k, prod[i].v, err, sizeof err);
+	}
+	if (o->embedded)
+		for (size_t i = 0; i < sizeof mock / sizeof mock[0]; i++)
+			if (consumer || strcmp(mock[i].k, "reconnect.backoff.max.ms") == 0)
+				rd_kafka_conf_set(c, mock[i].k, mock[i].v, err, sizeof err);
+	for (size_t i = 0; i < o->nkafka_props; i++) {
+		char kv[1024];
+		snprintf(kv, sizeof kv, "%s", o->kafka_props[i]);
+		char *eq = strchr(kv, '=');
+		if (eq == NULL) {
+			LOG_ERR("bad --kafka-prop value=\"%s\" (KEY=VALUE)", o->kafka_props[i]);
+			rd_kafka_conf_destroy(c);
+			return NULL;
+		}
+		*eq = '\0';
+		rd_kafka_conf_res_t r = rd_kafka_conf_set(c, kv, eq + 1, err, sizeof err);
+		/* A property of the other client type is fine for this one to ignore. */
+		if (r == RD_KAFKA_CONF_INVALID) {
+			LOG_ERR("bad --kafka-prop key=%s error=\"%s\"", kv, err);
+			rd_kafka_conf_destroy(c);
+			return NULL;
+		}
+	}
+	return c;
+}
+
+static int migrate_all(const struct opts *o, const char *const *sql_dirs)
+{
+	struct db_conn *db = db_new(&o->db, "migrate");
+	int rc = db_ensure(db, &stopping);
+	if (rc == 0) {
+		/* Several cofferd may start together: one migrates at a time. */
+		rc = db_query(db, "DO GET_LOCK('coffer_migrate', 120)");
+	}
+	if (rc == 0)
+		rc = db_migrate(db, sql_dirs, "host", cu_now_us());
+	for (size_t i = 0; rc == 0 && i < reg_plugin_count(); i++)
+		if (reg_plugin(i)->inited)
+			rc = db_migrate(db, sql_dirs, reg_plugin(i)->desc->name, cu_now_us());
+	if (db_connected(db))
+		db_query(db, "DO RELEASE_LOCK('coffer_migrate')");
+	if (rc != 0)
+		LOG_ERR("migrations failed error=\"%s\"", db_error(db));
+	db_free(db);
+	return rc;
+}
+
+static void *consumer_main(void *arg)
+{
+	(void)arg;
+	bus_run();
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = {
+		.log_level = env_or("LOG_LEVEL", "info"),
+		.group_id = "coffer",
+		.batch = 32,
+		.partitions = 4,
+		.features_default = true,
+		.features_refresh_ms = 2000,
+		.marker_retention_h = 168,
+		.drain_timeout_ms = 30000,
+	};
+	db_params_from_env(&o.db);
+	o.bootstrap = env_or("BOOTSTRAP_SERVERS", "localhost:9092");
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	o.workers = cores > 0 ? (unsigned)cores : 2;
+	int rc = parse_args(argc, argv, &o);
+	if (rc)
+		return rc;
+	int lvl = log_parse_level(o.log_level);
+	if (lvl < 0) {
+		fprintf(stderr, "cofferd: unknown log level '%s'\n", o.log_level);
+		return 2;
+	}
+	log_set_level((enum coffer_log_level)lvl);
+
+	/* Signals go to sigwait in this thread only. */
+	sigset_t sigs;
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	bool build_tree = running_from_build_tree();
+	if (o.nplugin_dirs == 0)
+		o.plugin_dirs[o.nplugin_dirs++] = build_tree ? COFFER_BUILD_DIR "/plugins" : COFFER_PLUGIN_DIR;
+	if (o.nsql_dirs == 0)
+		o.sql_dirs[o.nsql_dirs++] = build_tree ? COFFER_SOURCE_DIR "/sql" : COFFER_SQL_DIR;
+	o.sql_dirs[o.nsql_dirs] = NULL;
+
+	for (size_t i = 0; i < o.nplugin_dirs; i++) {
+		if (access(o.plugin_dirs[i], R_OK) == 0 && strstr(o.plugin_dirs[i], ".so") &&
+		    strlen(strstr(o.plugin_dirs[i], ".so")) == 3)
+			reg_load_file(o.plugin_dirs[i]); /* a single file is fine too */
+		else
+			reg_load_dir(o.plugin_dirs[i]);
+	}
+	rc = reg_init_all();
+	if (o.list_plugins) {
+		list_plugins();
+		reg_fini_all(o.keep_plugins);
+		return rc ? 1 : 0;
+	}
+	if (rc != 0) {
+		LOG_ERR("start-up failed: a required plugin did not start");
+		reg_fini_all(o.keep_plugins);
+		return 1;
+	}
+	LOG_INF("event=starting version=%s plugins=%zu handlers=%zu tasks=%zu", PACKAGE_VERSION,
+	        reg_plugin_count(), reg_handler_count(), reg_task_count());
+
+	if (migrate_all(&o, o.sql_dirs) != 0) {
+		reg_fini_all(o.keep_plugins);
+		return 1;
+	}
+	if (o.migrate_only) {
+		reg_fini_all(o.keep_plugins);
+		return 0;
+	}
+
+	const char *bootstrap = o.bootstrap;
+	if (o.embedded) {
+		const char *topics[64];
+		size_t nt = 0;
+		for (size_t i = 0; known_topics[i]; i++)
+			topics[nt++] = reg_topic(known_topics[i]);
+		for (size_t i = 0; i < reg_handler_count() && nt < 63; i++)
+			topics[nt++] = reg_topic(reg_handler(i)->topic_var);
+		bootstrap = embedded_start(topics, nt, o.partitions, o.embedded_port);
+		if (bootstrap == NULL)
+			return 1;
+		printf("embedded kafka: %s\n", bootstrap);
+		fflush(stdout);
+		if (o.embedded_file) {
+			char tmp[PATH_MAX];
+			snprintf(tmp, sizeof tmp, "%s.tmp", o.embedded_file);
+			FILE *f = fopen(tmp, "w");
+			if (f == NULL || fprintf(f, "%s\n", bootstrap) < 0 || fclose(f) != 0 ||
+			    rename(tmp, o.embedded_file) != 0) {
+				LOG_ERR("cannot write file=%s error=\"%s\"", o.embedded_file, strerror(errno));
+				return 1;
+			}
+		}
+	}
+
+	reg_start_all();
+	rd_kafka_conf_t *pconf = kafka_conf(&o, bootstrap, false);
+	rd_kafka_conf_t *cconf = kafka_conf(&o, bootstrap, true);
+	if (pconf == NULL || cconf == NULL)
+		return 2;
+	struct outbox_cfg ocfg = {.db = o.db, .producer_conf = pconf, .stopping = &stopping,
+	                          .drain_timeout_ms = o.drain_timeout_ms};
+	struct tasks_cfg tcfg = {.db = o.db, .stopping = &stopping,
+	                         .features_refresh_ms = o.features_refresh_ms,
+	                         .features_default = o.features_default,
+	                         .marker_retention_us = o.marker_retention_h * 3600LL * 1000000LL};
+	struct bus_cfg bcfg = {.consumer_conf = cconf, .db = o.db, .workers = o.workers,
+	                       .batch = o.batch, .stopping = &stopping};
+	if (outbox_start(&ocfg) != 0 || tasks_start(&tcfg) != 0 || bus_start(&bcfg) != 0)
+		return 1;
+
+	/* The consumer runs on its own thread; this one waits for signals. */
+	pthread_t consumer;
+	pthread_create(&consumer, NULL, consumer_main, NULL);
+	for (;;) {
+		int sig = 0;
+		sigwait(&sigs, &sig);
+		if (sig == SIGHUP) {
+			LOG_INF("event=sighup action=\"reload tenant features, reconfigure plugins\"");
+			tasks_request_reload();
+			continue;
+		}
+		LOG_INF("event=signal signal=%s", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+		break;
+	}
+	stopping = true;
+	pthread_join(consumer, NULL);
+	bus_join();
+	tasks_join();
+	reg_stop_all();
+	long left = outbox_join();
+	if (left > 0)
+		LOG_WRN("outbox not drained rows=%ld: published at the next start", left);
+	reg_fini_all(o.keep_plugins);
+	embedded_stop();
+	LOG_INF("event=stopped");
 	return 0;
 }

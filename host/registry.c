@@ -183,7 +183,10 @@ int reg_load_dir(const char *dir)
 {
 	char **files = NULL;
 	size_t n = 0, cap = 0;
+	char libs[4096];
+	snprintf(libs, sizeof libs, "%s/.libs", dir);
 	scan(dir, &files, &n, &cap, true);
+	scan(libs, &files, &n, &cap, false);
 	if (n)
 		qsort(files, n, sizeof *files, cmp_str);
 	int loaded = 0;

@@ -1,4 +1,11 @@
 # Tests: cmocka unit tests, plugin tests on the fake host, integration scripts.
+
+# The test plugin proving the host's promises (integration tests load it).
+check_LTLIBRARIES += tests/fixtures/probe.la
+tests_fixtures_probe_la_SOURCES = tests/fixtures/probe.c
+tests_fixtures_probe_la_CFLAGS = $(PLUGIN_CFLAGS)
+tests_fixtures_probe_la_LDFLAGS = $(CHECK_PLUGIN_LDFLAGS)
+tests_fixtures_probe_la_LIBADD = lib/libcoffer_util.la $(JANSSON_LIBS)
 if HAVE_CMOCKA
 check_LTLIBRARIES += tests/support/libfakehost.la
 tests_support_libfakehost_la_SOURCES = tests/support/fake_host.c tests/support/fake_host.h

@@ -86,18 +86,18 @@ typedef const struct coffer_plugin *(*coffer_plugin_entry_fn)(void);
  * COFFER_PLUGIN(.name = "drop", .version = "1.0.0", .init = drop_init);
  */
 #define COFFER_PLUGIN(...)                                                        \
+	static const struct coffer_plugin coffer_plugin_desc_ = {                     \
+		.magic = COFFER_PLUGIN_MAGIC,                                             \
+		.abi_major = COFFER_ABI_MAJOR,                                            \
+		.abi_minor = COFFER_PLUGIN_ABI_MINOR,                                     \
+		.size = sizeof(struct coffer_plugin),                                     \
+		__VA_ARGS__};                                                             \
 	__attribute__((visibility("default"))) const struct coffer_plugin *           \
 	coffer_plugin_entry(void);                                                    \
 	__attribute__((visibility("default"))) const struct coffer_plugin *           \
 	coffer_plugin_entry(void)                                                     \
 	{                                                                             \
-		static const struct coffer_plugin desc = {                                \
-			.magic = COFFER_PLUGIN_MAGIC,                                         \
-			.abi_major = COFFER_ABI_MAJOR,                                        \
-			.abi_minor = COFFER_PLUGIN_ABI_MINOR,                                 \
-			.size = sizeof(struct coffer_plugin),                                 \
-			__VA_ARGS__};                                                         \
-		return &desc;                                                             \
+		return &coffer_plugin_desc_;                                              \
 	}
 
 #ifdef __cplusplus

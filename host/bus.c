@@ -1,0 +1,693 @@
+/* host/bus.c: the consumer thread, the workers, and the life of one message.
+ *
+ * The consumer thread polls, records each offset as in flight for its
+ * partition and queues the message on the worker chosen by a hash of (topic,
+ * partition, key): one key is handled by one worker in offset order, different
+ * keys in parallel. A worker takes what is queued (up to --batch messages) and
+ * handles it in one transaction, each message behind its own savepoint: its
+ * processed-marker (cluster id, topic, partition, offset), its EVENT_ID marker,
+ * its row changes and its outbox rows commit together or not at all. Offsets
+ * are committed only up to the first message whose transaction has not
+ * committed. */
+#include "bus.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <coffer/err.h>
+
+#include "log.h"
+#include "outbox.h"
+#include "registry.h"
+#include "util.h"
+
+#define QUEUE_CAP 2048
+
+/* ------------------------------------------------------------------ offsets */
+
+struct toppar {
+	char *topic;
+	int32_t partition;
+	int64_t *off;
+	bool *done;
+	size_t head, n, cap;  /* live entries are [head, n) */
+	int64_t commit_next;  /* offset to commit, -1 when nothing new */
+};
+
+static pthread_mutex_t off_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t off_cond = PTHREAD_COND_INITIALIZER;
+static struct toppar **tps;
+static size_t ntps;
+static long inflight;
+
+static struct toppar *toppar_get(const char *topic, int32_t partition)
+{
+	for (size_t i = 0; i < ntps; i++)
+		if (tps[i]->partition == partition && strcmp(tps[i]->topic, topic) == 0)
+			return tps[i];
+	tps = realloc(tps, (ntps + 1) * sizeof *tps);
+	struct toppar *tp = calloc(1, sizeof *tp);
+	tp->topic = strdup(topic);
+	tp->partition = partition;
+	tp->commit_next = -1;
+	tps[ntps++] = tp;
+	return tp;
+}
+
+static void toppar_add(struct toppar *tp, int64_t offset)
+{
+	if (tp->head > 0 && tp->head == tp->n)
+		tp->head = tp->n = 0;
+	if (tp->n == tp->cap) {
+		if (tp->head > tp->cap / 2) {
+			memmove(tp->off, tp->off + tp->head, (tp->n - tp->head) * sizeof *tp->off);
+			memmove(tp->done, tp->done + tp->head, (tp->n - tp->head) * sizeof *tp->done);
+			tp->n -= tp->head;
+			tp->head = 0;
+		} else {
+			tp->cap = tp->cap ? tp->cap * 2 : 256;
+			tp->off = realloc(tp->off, tp->cap * sizeof *tp->off);
+			tp->done = realloc(tp->done, tp->cap * sizeof *tp->done);
+		}
+	}
+	tp->off[tp->n] = offset;
+	tp->done[tp->n++] = false;
+	inflight++;
+}
+
+/* Mark @p offset finished (@p ok: its effects committed or it needed none). */
+static void toppar_finish(struct toppar *tp, int64_t offset, bool ok)
+{
+	pthread_mutex_lock(&off_lock);
+	size_t lo = tp->head, hi = tp->n;
+	while (lo < hi) { /* offsets are increasing */
+		size_t mid = (lo + hi) / 2;
+		if (tp->off[mid] < offset)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < tp->n && tp->off[lo] == offset && ok)
+		tp->done[lo] = true;
+	while (tp->head < tp->n && tp->done[tp->head])
+		tp->commit_next = tp->off[tp->head++] + 1;
+	inflight--;
+	pthread_cond_broadcast(&off_cond);
+	pthread_mutex_unlock(&off_lock);
+}
+
+static rd_kafka_t *rk;
+
+static void commit_offsets(bool sync)
+{
+	pthread_mutex_lock(&off_lock);
+	rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new((int)ntps + 1);
+	for (size_t i = 0; i < ntps; i++) {
+		if (tps[i]->commit_next >= 0) {
+			rd_kafka_topic_partition_list_add(l, tps[i]->topic, tps[i]->partition)->offset =
+				tps[i]->commit_next;
+			tps[i]->commit_next = -1;
+		}
+	}
+	pthread_mutex_unlock(&off_lock);
+	if (l->cnt > 0) {
+		rd_kafka_resp_err_t err = rd_kafka_commit(rk, l, sync ? 0 : 1);
+		if (err && err != RD_KAFKA_RESP_ERR__NO_OFFSET)
+			LOG_WRN("offset commit failed error=\"%s\"", rd_kafka_err2str(err));
+	}
+	rd_kafka_topic_partition_list_destroy(l);
+}
+
+static void wait_inflight_zero(void)
+{
+	pthread_mutex_lock(&off_lock);
+	while (inflight > 0)
+		pthread_cond_wait(&off_cond, &off_lock);
+	pthread_mutex_unlock(&off_lock);
+}
+
+static void forget_partitions(void)
+{
+	pthread_mutex_lock(&off_lock);
+	for (size_t i = 0; i < ntps; i++) {
+		free(tps[i]->topic);
+		free(tps[i]->off);
+		free(tps[i]->done);
+		free(tps[i]);
+	}
+	free(tps);
+	tps = NULL;
+	ntps = 0;
+	pthread_mutex_unlock(&off_lock);
+}
+
+/* ------------------------------------------------------------------ workers */
+
+enum kind { K_SKIP, K_DEAD, K_HANDLE };
+enum result { R_NONE, R_DONE, R_DUP, R_DUP_EVENT, R_DEAD, R_REJECT, R_DISABLED, R_SKIP };
+
+struct job {
+	rd_kafka_message_t *m;
+	struct toppar *tp;
+	const char *topic_var;
+	/* filled by prepare() */
+	enum kind kind;
+	enum result result;
+	char reason[256];
+	json_t *json;
+	const struct handler *h;
+	struct coffer_tenant tenant;
+	bool has_tenant;
+	char event_id[37];
+	bool has_event_id;
+	const void *trace[2];
+	size_t trace_len[2];
+	struct coffer_msg msg;
+	int64_t now;
+	size_t events;
+};
+
+struct worker {
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct job *q;
+	size_t head, n;
+	bool quit;
+	struct db_conn *db;
+	struct coffer_txn txn;
+	unsigned idx;
+};
+
+static struct bus_cfg cfg;
+static struct worker *workers;
+static char cluster_id[128];
+
+const char *bus_cluster_id(void) { return cluster_id; }
+
+static bool is_command_topic(const char *var) { return strncmp(var, "COMMAND_TOPIC_", 14) == 0; }
+
+static void prepare(struct job *j)
+{
+	rd_kafka_message_t *m = j->m;
+	j->now = cu_now_us();
+	j->result = R_NONE;
+	j->events = 0;
+	rd_kafka_headers_t *hd = NULL;
+	rd_kafka_message_headers(m, &hd);
+	const void *v;
+	size_t l;
+	j->has_tenant = false;
+	memset(&j->tenant, 0, sizeof j->tenant);
+	if (hd && rd_kafka_header_get_last(hd, "TENANT_ID", &v, &l) == 0 && v)
+		j->has_tenant = cu_uuid_parse(v, l, j->tenant.id);
+	bool region_ok = true;
+	if (hd && rd_kafka_header_get_last(hd, "REGION", &v, &l) == 0 && v) {
+		if (l < sizeof j->tenant.region)
+			memcpy(j->tenant.region, v, l);
+		else
+			region_ok = false;
+	}
+	if (hd && rd_kafka_header_get_last(hd, "MAJOR_VERSION", &v, &l) == 0)
+		j->tenant.major = cu_be16(v, l);
+	if (hd && rd_kafka_header_get_last(hd, "MINOR_VERSION", &v, &l) == 0)
+		j->tenant.minor = cu_be16(v, l);
+	j->has_event_id = hd && rd_kafka_header_get_last(hd, "EVENT_ID", &v, &l) == 0 &&
+	                  cu_uuid_parse(v, l, j->event_id);
+	static const char *const trace_names[2] = {"traceparent", "tracestate"};
+	for (int i = 0; i < 2; i++) {
+		j->trace[i] = NULL;
+		j->trace_len[i] = 0;
+		if (hd && rd_kafka_header_get_last(hd, trace_names[i], &v, &l) == 0 && v) {
+			j->trace[i] = v;
+			j->trace_len[i] = l;
+		}
+	}
+
+	json_error_t err;
+	j->json = m->payload ? json_loadb(m->payload, m->len, 0, &err) : NULL;
+	j->kind = K_DEAD;
+	if (j->json == NULL) {
+		snprintf(j->reason, sizeof j->reason, "not JSON: %s", m->payload ? err.text : "empty");
+		return;
+	}
+	if (!json_is_object(j->json)) {
+		snprintf(j->reason, sizeof j->reason, "not a JSON object");
+		return;
+	}
+	const char *type = json_string_value(json_object_get(j->json, "type"));
+	if (type == NULL) {
+		snprintf(j->reason, sizeof j->reason, "missing or non-string field type");
+		return;
+	}
+	j->h = reg_find(j->topic_var, type);
+	if (j->h == NULL) {
+		if (!is_command_topic(j->topic_var)) {
+			j->kind = K_SKIP; /* events nobody handles are normal traffic */
+			return;
+		}
+		snprintf(j->reason, sizeof j->reason, "no plugin handles type %.64s on %s", type,
+		         j->topic_var);
+		return;
+	}
+	if (!j->has_tenant) {
+		snprintf(j->reason, sizeof j->reason, "missing or invalid TENANT_ID header");
+		return;
+	}
+	if (!region_ok) {
+		snprintf(j->reason, sizeof j->reason, "REGION header longer than %zu bytes",
+		         sizeof j->tenant.region - 1);
+		return;
+	}
+	j->kind = K_HANDLE;
+	j->msg = (struct coffer_msg){
+		.topic_var = j->topic_var,
+		.topic = rd_kafka_topic_name(m->rkt),
+		.partition = m->partition,
+		.offset = m->offset,
+		.key = m->key,
+		.key_len = m->key_len,
+		.type = type,
+		.json = j->json,
+		.tenant = &j->tenant,
+		.event_id = j->has_event_id ? j->event_id : NULL,
+		.now_us = j->now,
+	};
+}
+
+static int insert_marker(struct worker *w, struct job *j, uint64_t *affected)
+{
+	struct coffer_exec_result r = {0};
+	int rc = db_exec(w->db,
+	                 "INSERT IGNORE INTO coffer_processed (cluster_id, topic, kpartition, koffset, "
+	                 "tenant_id, processed_at) VALUES (?, ?, ?, ?, ?, ?)",
+	                 COFFER_ARGS(COFFER_S(cluster_id), COFFER_S(rd_kafka_topic_name(j->m->rkt)),
+	                             COFFER_I(j->m->partition), COFFER_I(j->m->offset),
+	                             COFFER_S(j->has_tenant ? j->tenant.id : ""), COFFER_T(j->now)),
+	                 &r);
+	*affected = r.affected;
+	return rc;
+}
+
+/* The part of one message inside the batch transaction. 0, or an error that
+ * rolls back the whole batch (transient, or a handler's RETRY). */
+static int handle_one(struct worker *w, struct job *j)
+{
+	uint64_t fresh;
+	int rc = insert_marker(w, j, &fresh);
+	if (rc)
+		return rc;
+	if (!fresh) {
+		j->result = R_DUP;
+		return 0;
+	}
+	if (j->kind == K_DEAD) {
+		rc = outbox_write_dead_letter(w->db, j->m, j->has_tenant ? j->tenant.id : "", j->reason,
+		                              j->now);
+		j->result = R_DEAD;
+		return rc;
+	}
+	if (j->has_event_id) {
+		struct coffer_exec_result r = {0};
+		rc = db_exec(w->db,
+		             "INSERT IGNORE INTO coffer_event_seen (tenant_id, event_id, seen_at) "
+		             "VALUES (?, ?, ?)",
+		             COFFER_ARGS(COFFER_S(j->tenant.id), COFFER_S(j->event_id), COFFER_T(j->now)),
+		             &r);
+		if (rc)
+			return rc;
+		if (r.affected == 0) {
+			j->result = R_DUP_EVENT;
+			return 0;
+		}
+	}
+	const struct handler *h = j->h;
+	bool on = reg_enabled(h->owner->desc->name, j->tenant.id);
+	coffer_handler_fn fn = on ? h->fn : h->refuse;
+	void *ud = on ? h->ud : h->refuse_ud;
+	if (!on)
+		j->result = R_DISABLED;
+	if (fn == NULL)
+		return 0;
+	if ((rc = db_savepoint(w->db)) != 0)
+		return rc;
+	txn_init(&w->txn, w->db, j->now, h->owner->ctx, &j->msg);
+	w->txn.traceparent = j->trace[0];
+	w->txn.traceparent_len = j->trace_len[0];
+	w->txn.tracestate = j->trace[1];
+	w->txn.tracestate_len = j->trace_len[1];
+	enum coffer_outcome o = fn(h->owner->ctx, &w->txn, &j->msg, ud);
+	switch (o) {
+	case COFFER_DONE:
+		rc = outbox_write_events(&w->txn, j->now);
+		j->events = w->txn.nev;
+		if (j->result != R_DISABLED)
+			j->result = R_DONE;
+		break;
+	case COFFER_REJECT:
+		snprintf(j->reason, sizeof j->reason, "%s",
+		         w->txn.reason[0] ? w->txn.reason : "rejected by the plugin");
+		rc = db_rollback_savepoint(w->db);
+		if (rc == 0)
+			rc = outbox_write_dead_letter(w->db, j->m, j->tenant.id, j->reason, j->now);
+		j->result = R_REJECT;
+		break;
+	default:
+		rc = COFFER_ETRANSIENT;
+		break;
+	}
+	txn_clear_events(&w->txn);
+	return rc;
+}
+
+static void sleep_ms(unsigned ms)
+{
+	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+	nanosleep(&ts, NULL);
+}
+
+static void set_log_ctx(struct log_ctx *lc, const struct job *j)
+{
+	*lc = (struct log_ctx){.tenant = j->has_tenant ? j->tenant.id : NULL,
+	                       .topic = rd_kafka_topic_name(j->m->rkt),
+	                       .partition = j->m->partition,
+	                       .offset = j->m->offset};
+	log_set_ctx(lc);
+}
+
+/* Handle @p n jobs in one transaction; retry (smaller) on transient failure.
+ * Returns false when stopping interrupted it (jobs not finished). */
+static bool run_batch(struct worker *w, struct job *js, size_t n)
+{
+	unsigned backoff = 50;
+	struct log_ctx lc;
+	for (;;) {
+		if (db_ensure(w->db, cfg.stopping) != 0)
+			return false;
+		int rc = db_begin(w->db);
+		size_t i = 0;
+		for (; rc == 0 && i < n; i++) {
+			if (js[i].kind == K_SKIP) {
+				js[i].result = R_SKIP;
+				continue;
+			}
+			set_log_ctx(&lc, &js[i]);
+			rc = handle_one(w, &js[i]);
+		}
+		if (rc == 0)
+			rc = db_commit(w->db);
+		log_set_ctx(NULL);
+		if (rc == 0)
+			return true;
+		db_rollback(w->db);
+		if (n > 1) {
+			/* Isolate the message that failed: one transaction each from now on. */
+			for (size_t k = 0; k < n; k++)
+				if (!run_batch(w, &js[k], 1))
+					return false;
+			return true;
+		}
+		set_log_ctx(&lc, &js[0]);
+		LOG_WRN("message not applied, will retry errno=%u error=\"%s\" retry_ms=%u",
+		        db_errno(w->db), rc == COFFER_ETRANSIENT ? db_error(w->db) : coffer_strerror(rc),
+		        backoff);
+		log_set_ctx(NULL);
+		if (*cfg.stopping)
+			return false;
+		sleep_ms(backoff);
+		backoff = backoff * 2 > 5000 ? 5000 : backoff * 2;
+	}
+}
+
+static void report(struct job *j)
+{
+	struct log_ctx lc;
+	set_log_ctx(&lc, j);
+	switch (j->result) {
+	case R_DEAD:
+		LOG_WRN("event=dead_lettered reason=\"%s\"", j->reason);
+		break;
+	case R_REJECT:
+		LOG_INF("event=dead_lettered reason=\"%s\"", j->reason);
+		break;
+	case R_DUP:
+		LOG_INF("event=skipped reason=\"already processed\"");
+		break;
+	case R_DUP_EVENT:
+		LOG_INF("event=skipped reason=\"duplicate EVENT_ID\" event_id=%s", j->event_id);
+		break;
+	case R_DISABLED:
+		LOG_INF("event=feature_disabled plugin=%s type=%s", j->h->owner->desc->name, j->msg.type);
+		break;
+	case R_SKIP:
+		LOG_DBG("event=ignored reason=\"type not handled on an event topic\"");
+		break;
+	default:
+		LOG_DBG("event=handled type=%s events=%zu", j->msg.type, j->events);
+		break;
+	}
+	log_set_ctx(NULL);
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	unsigned batch = cfg.batch ? cfg.batch : 1;
+	struct job *js = calloc(batch, sizeof *js);
+	for (;;) {
+		pthread_mutex_lock(&w->mu);
+		while (w->n == 0 && !w->quit)
+			pthread_cond_wait(&w->cv, &w->mu);
+		if (w->n == 0 && w->quit) {
+			pthread_mutex_unlock(&w->mu);
+			break;
+		}
+		size_t n = 0;
+		while (n < batch && w->n > 0) {
+			js[n++] = w->q[w->head];
+			w->head = (w->head + 1) % QUEUE_CAP;
+			w->n--;
+		}
+		pthread_cond_broadcast(&w->cv);
+		pthread_mutex_unlock(&w->mu);
+
+		for (size_t i = 0; i < n; i++)
+			prepare(&js[i]);
+		bool ok = run_batch(w, js, n);
+		bool kick = false;
+		for (size_t i = 0; i < n; i++) {
+			if (ok) {
+				report(&js[i]);
+				kick |= js[i].events > 0 || js[i].result == R_DEAD || js[i].result == R_REJECT;
+			}
+			toppar_finish(js[i].tp, js[i].m->offset, ok);
+			json_decref(js[i].json);
+			rd_kafka_message_destroy(js[i].m);
+		}
+		if (kick)
+			outbox_kick();
+	}
+	free(js);
+	txn_free(&w->txn);
+	return NULL;
+}
+
+static void enqueue(struct worker *w, struct job j)
+{
+	pthread_mutex_lock(&w->mu);
+	while (w->n == QUEUE_CAP)
+		pthread_cond_wait(&w->cv, &w->mu);
+	w->q[(w->head + w->n) % QUEUE_CAP] = j;
+	w->n++;
+	pthread_cond_signal(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+}
+
+/* ------------------------------------------------------------------ consumer */
+
+struct topicmap {
+	const char *real;
+	const char *var;
+};
+static struct topicmap *tmap;
+static size_t ntmap;
+static bool ready_logged;
+
+static const char *var_of(const char *real)
+{
+	for (size_t i = 0; i < ntmap; i++)
+		if (strcmp(tmap[i].real, real) == 0)
+			return tmap[i].var;
+	return NULL;
+}
+
+static uint64_t hash_bytes(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ b[i]) * 1099511628211ull;
+	return h;
+}
+
+static void dispatch(rd_kafka_message_t *m)
+{
+	const char *real = rd_kafka_topic_name(m->rkt);
+	const char *var = var_of(real);
+	pthread_mutex_lock(&off_lock);
+	struct toppar *tp = toppar_get(real, m->partition);
+	toppar_add(tp, m->offset);
+	pthread_mutex_unlock(&off_lock);
+	uint64_t h = hash_bytes(1469598103934665603ull, real, strlen(real));
+	h = hash_bytes(h, &m->partition, sizeof m->partition);
+	if (m->key)
+		h = hash_bytes(h, m->key, m->key_len);
+	struct job j = {.m = m, .tp = tp, .topic_var = var ? var : real};
+	enqueue(&workers[h % cfg.workers], j);
+}
+
+static void rebalance_cb(rd_kafka_t *k, rd_kafka_resp_err_t err,
+                         rd_kafka_topic_partition_list_t *parts, void *opaque)
+{
+	if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+		rd_kafka_assign(k, parts);
+		LOG_INF("event=partitions_assigned count=%d", parts->cnt);
+		if (!ready_logged) {
+			ready_logged = true;
+			LOG_INF("event=ready cluster_id=%s workers=%u", cluster_id, cfg.workers);
+		}
+	} else {
+		/* Finish what was handed out and commit it before giving partitions away. */
+		wait_inflight_zero();
+		commit_offsets(true);
+		forget_partitions();
+		rd_kafka_assign(k, NULL);
+		LOG_INF("event=partitions_revoked count=%d", parts->cnt);
+	}
+}
+
+int bus_start(const struct bus_cfg *c)
+{
+	cfg = *c;
+	if (cfg.workers == 0)
+		cfg.workers = 1;
+	char err[512];
+	rd_kafka_conf_set_rebalance_cb(cfg.consumer_conf, rebalance_cb);
+	rk = rd_kafka_new(RD_KAFKA_CONSUMER, cfg.consumer_conf, err, sizeof err);
+	if (rk == NULL) {
+		LOG_ERR("cannot create consumer error=\"%s\"", err);
+		return COFFER_EINVAL;
+	}
+	rd_kafka_poll_set_consumer(rk);
+	for (int attempt = 0; cluster_id[0] == '\0'; attempt++) {
+		char *id = rd_kafka_clusterid(rk, 2000);
+		if (id) {
+			snprintf(cluster_id, sizeof cluster_id, "%s", id);
+			rd_kafka_mem_free(rk, id);
+		} else if (*cfg.stopping) {
+			return COFFER_ETRANSIENT;
+		} else if (attempt % 5 == 0) {
+			LOG_WRN("waiting for the Kafka cluster (no cluster id yet)");
+		}
+	}
+	/* Subscribe to each topic some plugin handles. */
+	rd_kafka_topic_partition_list_t *subs = rd_kafka_topic_partition_list_new(8);
+	for (size_t i = 0; i < reg_handler_count(); i++) {
+		const char *var = reg_handler(i)->topic_var;
+		const char *real = reg_topic(var);
+		const char *known = var_of(real);
+		if (known && strcmp(known, var) != 0) {
+			LOG_ERR("two topic variables name one topic topic=%s vars=%s,%s", real, known, var);
+			return COFFER_EINVAL;
+		}
+		if (known)
+			continue;
+		tmap = realloc(tmap, (ntmap + 1) * sizeof *tmap);
+		tmap[ntmap++] = (struct topicmap){real, var};
+		rd_kafka_topic_partition_list_add(subs, real, RD_KAFKA_PARTITION_UA);
+	}
+	if (subs->cnt == 0) {
+		LOG_WRN("no plugin handles any message: nothing to consume");
+	} else {
+		rd_kafka_resp_err_t e = rd_kafka_subscribe(rk, subs);
+		if (e) {
+			LOG_ERR("subscribe failed error=\"%s\"", rd_kafka_err2str(e));
+			rd_kafka_topic_partition_list_destroy(subs);
+			return COFFER_EINVAL;
+		}
+	}
+	rd_kafka_topic_partition_list_destroy(subs);
+	workers = calloc(cfg.workers, sizeof *workers);
+	for (unsigned i = 0; i < cfg.workers; i++) {
+		struct worker *w = &workers[i];
+		w->idx = i;
+		w->q = calloc(QUEUE_CAP, sizeof *w->q);
+		pthread_mutex_init(&w->mu, NULL);
+		pthread_cond_init(&w->cv, NULL);
+		char label[32];
+		snprintf(label, sizeof label, "worker%u", i);
+		w->db = db_new(&cfg.db, label);
+		if (pthread_create(&w->th, NULL, worker_main, w) != 0)
+			return -errno;
+	}
+	LOG_INF("event=consumer_started topics=%zu cluster_id=%s", ntmap, cluster_id);
+	return 0;
+}
+
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void bus_run(void)
+{
+	int64_t last_commit = mono_ms();
+	while (!*cfg.stopping) {
+		rd_kafka_message_t *m = rd_kafka_consumer_poll(rk, 100);
+		if (m != NULL) {
+			if (m->err) {
+				if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF)
+					LOG_WRN("consumer error=\"%s\"", rd_kafka_message_errstr(m));
+				rd_kafka_message_destroy(m);
+			} else {
+				dispatch(m);
+			}
+		}
+		if (mono_ms() - last_commit >= 100) {
+			commit_offsets(false);
+			last_commit = mono_ms();
+		}
+	}
+	/* Stop: in-flight messages finish, their offsets are committed, then we leave the group. */
+	LOG_INF("event=stopping inflight=%ld", inflight);
+	wait_inflight_zero();
+	commit_offsets(true);
+	rd_kafka_consumer_close(rk);
+	rd_kafka_destroy(rk);
+	rk = NULL;
+}
+
+void bus_join(void)
+{
+	for (unsigned i = 0; workers && i < cfg.workers; i++) {
+		struct worker *w = &workers[i];
+		pthread_mutex_lock(&w->mu);
+		w->quit = true;
+		pthread_cond_broadcast(&w->cv);
+		pthread_mutex_unlock(&w->mu);
+		pthread_join(w->th, NULL);
+		db_free(w->db);
+		free(w->q);
+	}
+	free(workers);
+	workers = NULL;
+	forget_partitions();
+	free(tmap);
+	tmap = NULL;
+	ntmap = 0;
+}

@@ -1,0 +1,29 @@
+/* host/bus.h: the Kafka consumer, the workers and what happens to one message. */
+#ifndef COFFER_HOST_BUS_H
+#define COFFER_HOST_BUS_H
+
+#include <stdbool.h>
+#include <librdkafka/rdkafka.h>
+
+#include "db.h"
+
+struct bus_cfg {
+	rd_kafka_conf_t *consumer_conf;   /* taken; group.id etc. already set */
+	struct db_params db;
+	unsigned workers;
+	unsigned batch;                   /* max messages per transaction */
+	const volatile bool *stopping;
+};
+
+/* Subscribe to every topic a plugin handles and start the workers. */
+int bus_start(const struct bus_cfg *cfg);
+/* Poll until *stopping: dispatch, commit offsets. Returns when the consumer closed
+ * (in-flight messages finished and their offsets committed). */
+void bus_run(void);
+/* Join the workers; after bus_run returned. */
+void bus_join(void);
+
+/* The Kafka cluster id used in processed-markers. */
+const char *bus_cluster_id(void);
+
+#endif

@@ -1,0 +1,172 @@
+/* host/embedded.c: the embedded Kafka is librdkafka's mock cluster.
+ *
+ * librdkafka 2.0.2 listens on random ports. For a fixed address we accept
+ * connections on 127.0.0.1:PORT and relay each, byte for byte, to the mock
+ * broker: clients bootstrap there, and the metadata they receive names the
+ * broker's own address, which is also on 127.0.0.1, so no Kafka protocol is
+ * interpreted here. The bootstrap list we print then starts with the fixed
+ * port. */
+#include "embedded.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <librdkafka/rdkafka.h>
+#include <librdkafka/rdkafka_mock.h>
+
+#include "log.h"
+
+static rd_kafka_t *mrk;
+static rd_kafka_mock_cluster_t *mcluster;
+static char bootstrap[512];
+static int listen_fd = -1;
+static struct sockaddr_in broker_addr;
+static pthread_t acceptor;
+static volatile int stop_fwd;
+
+/* Relay one client connection until either side closes. */
+static void *relay(void *arg)
+{
+	int a = (int)(intptr_t)arg;
+	int b = socket(AF_INET, SOCK_STREAM, 0);
+	if (b < 0 || connect(b, (struct sockaddr *)&broker_addr, sizeof broker_addr) != 0) {
+		close(a);
+		if (b >= 0)
+			close(b);
+		return NULL;
+	}
+	struct pollfd p[2] = {{a, POLLIN, 0}, {b, POLLIN, 0}};
+	char buf[65536];
+	while (!stop_fwd) {
+		if (poll(p, 2, 500) < 0 && errno != EINTR)
+			break;
+		bool closed = false;
+		for (int i = 0; i < 2 && !closed; i++) {
+			if (!(p[i].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			ssize_t n = read(p[i].fd, buf, sizeof buf);
+			if (n <= 0) {
+				closed = true;
+				break;
+			}
+			for (ssize_t off = 0; off < n;) {
+				ssize_t w = write(p[1 - i].fd, buf + off, (size_t)(n - off));
+				if (w <= 0) {
+					closed = true;
+					break;
+				}
+				off += w;
+			}
+		}
+		if (closed)
+			break;
+	}
+	close(a);
+	close(b);
+	return NULL;
+}
+
+static void *accept_loop(void *arg)
+{
+	(void)arg;
+	while (!stop_fwd) {
+		struct pollfd p = {listen_fd, POLLIN, 0};
+		if (poll(&p, 1, 500) <= 0)
+			continue;
+		int c = accept(listen_fd, NULL, NULL);
+		if (c < 0)
+			continue;
+		pthread_t t;
+		if (pthread_create(&t, NULL, relay, (void *)(intptr_t)c) == 0)
+			pthread_detach(t);
+		else
+			close(c);
+	}
+	return NULL;
+}
+
+static int start_forwarder(int port, const char *first_broker)
+{
+	char host[256];
+	snprintf(host, sizeof host, "%s", first_broker);
+	char *colon = strrchr(host, ':');
+	if (colon == NULL)
+		return -1;
+	*colon = '\0';
+	memset(&broker_addr, 0, sizeof broker_addr);
+	broker_addr.sin_family = AF_INET;
+	broker_addr.sin_port = htons((uint16_t)atoi(colon + 1));
+	inet_pton(AF_INET, strcmp(host, "localhost") == 0 ? "127.0.0.1" : host, &broker_addr.sin_addr);
+
+	listen_fd = socket(AF_INET, SOCK_STREAM, 0);
+	int one = 1;
+	setsockopt(listen_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+	if (bind(listen_fd, (struct sockaddr *)&a, sizeof a) != 0 || listen(listen_fd, 64) != 0) {
+		LOG_ERR("embedded kafka: cannot listen port=%d error=\"%s\"", port, strerror(errno));
+		close(listen_fd);
+		listen_fd = -1;
+		return -1;
+	}
+	return pthread_create(&acceptor, NULL, accept_loop, NULL);
+}
+
+const char *embedded_start(const char *const *topics, size_t ntopics, int partitions, int port)
+{
+	char err[512];
+	rd_kafka_conf_t *conf = rd_kafka_conf_new();
+	rd_kafka_conf_set(conf, "log_level", "3", err, sizeof err);
+	mrk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
+	if (mrk == NULL) {
+		LOG_ERR("embedded kafka: %s", err);
+		return NULL;
+	}
+	mcluster = rd_kafka_mock_cluster_new(mrk, 1);
+	if (mcluster == NULL) {
+		LOG_ERR("embedded kafka: cannot create the mock cluster");
+		return NULL;
+	}
+	for (size_t i = 0; i < ntopics; i++) {
+		bool dup = false;
+		for (size_t j = 0; j < i; j++)
+			dup |= strcmp(topics[i], topics[j]) == 0;
+		if (!dup && rd_kafka_mock_topic_create(mcluster, topics[i], partitions > 0 ? partitions : 4, 1))
+			LOG_WRN("embedded kafka: cannot create topic=%s", topics[i]);
+	}
+	const char *bs = rd_kafka_mock_cluster_bootstraps(mcluster);
+	if (port > 0) {
+		if (start_forwarder(port, bs) != 0)
+			return NULL;
+		snprintf(bootstrap, sizeof bootstrap, "127.0.0.1:%d", port);
+	} else {
+		snprintf(bootstrap, sizeof bootstrap, "%s", bs);
+	}
+	LOG_INF("event=embedded_kafka bootstrap=%s broker=%s partitions=%d", bootstrap, bs, partitions);
+	return bootstrap;
+}
+
+void embedded_stop(void)
+{
+	stop_fwd = 1;
+	if (listen_fd >= 0) {
+		pthread_join(acceptor, NULL);
+		close(listen_fd);
+		listen_fd = -1;
+	}
+	if (mcluster)
+		rd_kafka_mock_cluster_destroy(mcluster);
+	if (mrk)
+		rd_kafka_destroy(mrk);
+	mcluster = NULL;
+	mrk = NULL;
+}

@@ -1,0 +1,13 @@
+/* host/embedded.h: librdkafka's mock cluster as the embedded Kafka. */
+#ifndef COFFER_HOST_EMBEDDED_H
+#define COFFER_HOST_EMBEDDED_H
+
+#include <stddef.h>
+
+/* Start a one-broker mock cluster on 127.0.0.1, create @p topics with
+ * @p partitions each, and, when @p port > 0, accept bootstrap connections on
+ * that fixed port too. Returns the bootstrap list to use, or NULL. */
+const char *embedded_start(const char *const *topics, size_t ntopics, int partitions, int port);
+void embedded_stop(void);
+
+#endif

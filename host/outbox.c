@@ -1,0 +1,460 @@
+/* host/outbox.c: rows of coffer_outbox in, Kafka messages out.
+ *
+ * Writers append inside the message's transaction, so an event exists exactly
+ * when the change that caused it committed. One publisher per deployment (the
+ * holder of the MySQL named lock "coffer_outbox") reads the table in id order,
+ * produces with an idempotent producer, waits for the acknowledgements and
+ * deletes what was delivered. A crash between acknowledgement and delete
+ * publishes again; consumers de-duplicate on EVENT_ID. */
+#include "outbox.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <coffer/err.h>
+
+#include "log.h"
+#include "util.h"
+
+#define BATCH 500
+#define DELETE_CHUNK 32
+#define INSERT_CHUNK 8
+
+/* ------------------------------------------------------------------ headers */
+
+static unsigned char *put(unsigned char *p, const void *src, size_t n)
+{
+	memcpy(p, src, n);
+	return p + n;
+}
+
+size_t outbox_headers_encode(const char *const *names, const void *const *vals,
+                             const size_t *lens, size_t n, unsigned char *out, size_t cap)
+{
+	size_t need = 0;
+	for (size_t i = 0; i < n; i++)
+		need += 2 + strlen(names[i]) + 4 + lens[i];
+	if (need > cap)
+		return 0;
+	unsigned char *p = out;
+	for (size_t i = 0; i < n; i++) {
+		uint16_t nl = (uint16_t)strlen(names[i]);
+		uint32_t vl = (uint32_t)lens[i];
+		p = put(p, &nl, 2);
+		p = put(p, names[i], nl);
+		p = put(p, &vl, 4);
+		p = put(p, vals[i], vl);
+	}
+	return (size_t)(p - out);
+}
+
+static rd_kafka_headers_t *headers_decode(const unsigned char *p, size_t n)
+{
+	rd_kafka_headers_t *h = rd_kafka_headers_new(8);
+	const unsigned char *end = p + n;
+	while (p + 6 <= end) {
+		uint16_t nl;
+		uint32_t vl;
+		memcpy(&nl, p, 2);
+		if (p + 2 + nl + 4 > end)
+			break;
+		const char *name = (const char *)p + 2;
+		memcpy(&vl, p + 2 + nl, 4);
+		const unsigned char *v = p + 2 + nl + 4;
+		if (v + vl > end)
+			break;
+		rd_kafka_header_add(h, name, nl, v, vl);
+		p = v + vl;
+	}
+	return h;
+}
+
+/* ------------------------------------------------------------------ writers */
+
+struct encoded {
+	char topic[256];
+	uint8_t key[8];
+	unsigned char hdr[1024];
+	size_t hdr_len;
+	char *payload;
+};
+
+static int encode_event(const struct coffer_txn *t, const struct txn_event *e, struct encoded *out)
+{
+	snprintf(out->topic, sizeof out->topic, "%s", reg_topic(e->topic_var));
+	cu_key_encode(e->key, out->key);
+	uint8_t maj[2] = {(uint8_t)(e->tenant.major >> 8), (uint8_t)e->tenant.major};
+	uint8_t min[2] = {(uint8_t)(e->tenant.minor >> 8), (uint8_t)e->tenant.minor};
+	const char *names[7] = {"TENANT_ID", "REGION", "MAJOR_VERSION", "MINOR_VERSION", "EVENT_ID"};
+	const void *vals[7] = {e->tenant.id, e->tenant.region, maj, min, e->event_id};
+	size_t lens[7] = {strlen(e->tenant.id), strlen(e->tenant.region), 2, 2, 36};
+	size_t n = 5;
+	if (t->traceparent) {
+		names[n] = "traceparent";
+		vals[n] = t->traceparent;
+		lens[n++] = t->traceparent_len;
+	}
+	if (t->tracestate) {
+		names[n] = "tracestate";
+		vals[n] = t->tracestate;
+		lens[n++] = t->tracestate_len;
+	}
+	out->hdr_len = outbox_headers_encode(names, vals, lens, n, out->hdr, sizeof out->hdr);
+	out->payload = json_dumps(e->value, JSON_COMPACT);
+	return out->payload && out->hdr_len ? 0 : -ENOMEM;
+}
+
+static char insert_sqls[INSERT_CHUNK + 1][1024];
+static char delete_sqlbuf[512];
+static pthread_once_t sql_once = PTHREAD_ONCE_INIT;
+
+/* Multi-row INSERT for 1..INSERT_CHUNK rows and the chunked DELETE, built once. */
+static void build_sql(void)
+{
+	for (size_t k = 1; k <= INSERT_CHUNK; k++) {
+		int n = snprintf(insert_sqls[k], sizeof insert_sqls[k],
+		                 "INSERT INTO coffer_outbox (event_id, tenant_id, topic, msg_key, "
+		                 "headers, payload, created_at) VALUES ");
+		for (size_t i = 0; i < k; i++)
+			n += snprintf(insert_sqls[k] + n, sizeof insert_sqls[k] - (size_t)n,
+			              "%s(?,?,?,?,?,?,?)", i ? "," : "");
+	}
+	int n = snprintf(delete_sqlbuf, sizeof delete_sqlbuf, "DELETE FROM coffer_outbox WHERE id IN (");
+	for (int i = 0; i < DELETE_CHUNK; i++)
+		n += snprintf(delete_sqlbuf + n, sizeof delete_sqlbuf - (size_t)n, "%s?", i ? "," : "");
+	snprintf(delete_sqlbuf + n, sizeof delete_sqlbuf - (size_t)n, ")");
+}
+
+static const char *insert_sql(size_t rows)
+{
+	pthread_once(&sql_once, build_sql);
+	return insert_sqls[rows];
+}
+
+static const char *delete_sql(void)
+{
+	pthread_once(&sql_once, build_sql);
+	return delete_sqlbuf;
+}
+
+int outbox_write_events(struct coffer_txn *t, int64_t now_us)
+{
+	int rc = 0;
+	for (size_t base = 0; rc == 0 && base < t->nev; base += INSERT_CHUNK) {
+		size_t k = t->nev - base < INSERT_CHUNK ? t->nev - base : INSERT_CHUNK;
+		struct encoded enc[INSERT_CHUNK];
+		struct coffer_val args[INSERT_CHUNK * 7];
+		size_t made = 0;
+		for (size_t i = 0; i < k; i++, made++) {
+			const struct txn_event *e = &t->ev[base + i];
+			if ((rc = encode_event(t, e, &enc[i])) != 0)
+				break;
+			struct coffer_val *a = &args[i * 7];
+			a[0] = COFFER_B(e->event_id, 36);
+			a[1] = COFFER_S(e->tenant.id);
+			a[2] = COFFER_S(enc[i].topic);
+			a[3] = COFFER_B(enc[i].key, 8);
+			a[4] = COFFER_B(enc[i].hdr, enc[i].hdr_len);
+			a[5] = COFFER_S(enc[i].payload);
+			a[6] = COFFER_T(now_us);
+		}
+		if (rc == 0)
+			rc = db_exec(t->db, insert_sql(k), args, k * 7, NULL);
+		for (size_t i = 0; i < made; i++)
+			free(enc[i].payload);
+	}
+	return rc;
+}
+
+int outbox_write_dead_letter(struct db_conn *db, const rd_kafka_message_t *m,
+                             const char *tenant_id, const char *reason, int64_t now_us)
+{
+	rd_kafka_headers_t *orig = NULL;
+	rd_kafka_message_headers(m, &orig);
+	size_t cnt = orig ? rd_kafka_header_cnt(orig) : 0;
+	if (cnt > 60)
+		cnt = 60;
+	const char *names[64];
+	const void *vals[64];
+	size_t lens[64];
+	size_t n = 0;
+	for (size_t i = 0; i < cnt; i++) {
+		const char *name;
+		const void *v;
+		size_t l;
+		if (rd_kafka_header_get_all(orig, i, &name, &v, &l) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+			names[n] = name;
+			vals[n] = v ? v : "";
+			lens[n++] = v ? l : 0;
+		}
+	}
+	char part[16], off[24];
+	snprintf(part, sizeof part, "%d", (int)m->partition);
+	snprintf(off, sizeof off, "%lld", (long long)m->offset);
+	const char *topic = rd_kafka_topic_name(m->rkt);
+	const char *extra[4][2] = {{"DEAD_LETTER_REASON", reason},
+	                           {"DEAD_LETTER_TOPIC", topic},
+	                           {"DEAD_LETTER_PARTITION", part},
+	                           {"DEAD_LETTER_OFFSET", off}};
+	for (size_t i = 0; i < 4; i++) {
+		names[n] = extra[i][0];
+		vals[n] = extra[i][1];
+		lens[n++] = strlen(extra[i][1]);
+	}
+	size_t cap = 1024 + m->len / 4;
+	for (size_t i = 0; i < n; i++)
+		cap += 6 + strlen(names[i]) + lens[i];
+	unsigned char *hdr = malloc(cap);
+	size_t hl = outbox_headers_encode(names, vals, lens, n, hdr, cap);
+	char id[37];
+	cu_uuid_new(id);
+	int rc = db_exec(db,
+	                 "INSERT INTO coffer_outbox (event_id, tenant_id, topic, msg_key, headers, "
+	                 "payload, created_at) VALUES (?,?,?,?,?,?,?)",
+	                 COFFER_ARGS(COFFER_B(id, 36), COFFER_S(tenant_id ? tenant_id : ""),
+	                             COFFER_S(reg_topic("DEAD_LETTER_TOPIC")),
+	                             m->key ? COFFER_B(m->key, m->key_len) : COFFER_NULLV,
+	                             COFFER_B(hdr, hl), COFFER_B(m->payload ? m->payload : "", m->len),
+	                             COFFER_T(now_us)),
+	                 NULL);
+	free(hdr);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ publisher */
+
+struct row {
+	uint64_t id;
+	bool done;
+	bool failed;
+};
+
+static struct {
+	struct outbox_cfg cfg;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool kicked;
+	long left;
+	rd_kafka_t *rk;
+	struct db_conn *db;
+	struct row rows[BATCH];
+	size_t nrows;
+	size_t outstanding;
+	bool have_lock;
+} P = {.lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER};
+
+void outbox_kick(void)
+{
+	pthread_mutex_lock(&P.lock);
+	P.kicked = true;
+	pthread_cond_signal(&P.cond);
+	pthread_mutex_unlock(&P.lock);
+}
+
+static void dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
+{
+	struct row *r = m->_private;
+	if (r == NULL)
+		return;
+	if (m->err) {
+		r->failed = true;
+		LOG_WRN("publish failed topic=%s error=\"%s\": will retry", rd_kafka_topic_name(m->rkt),
+		        rd_kafka_err2str(m->err));
+	} else {
+		r->done = true;
+	}
+	P.outstanding--;
+}
+
+struct produce_ctx {
+	size_t produced;
+};
+
+static int produce_row(void *ud, const struct coffer_row *row)
+{
+	struct produce_ctx *pc = ud;
+	if (P.nrows == BATCH)
+		return 1;
+	struct row *r = &P.rows[P.nrows++];
+	*r = (struct row){.id = coffer_val_u64(&row->col[0])};
+	char topic[256];
+	snprintf(topic, sizeof topic, "%.*s", (int)row->col[1].v.s.n, row->col[1].v.s.p);
+	const struct coffer_val *key = &row->col[2], *hdr = &row->col[3], *pl = &row->col[4];
+	rd_kafka_headers_t *h = headers_decode((const unsigned char *)hdr->v.s.p, hdr->v.s.n);
+	const void *kp = key->t == COFFER_V_STR ? key->v.s.p : NULL;
+	size_t kl = key->t == COFFER_V_STR ? key->v.s.n : 0;
+	for (;;) {
+		rd_kafka_resp_err_t err = rd_kafka_producev(
+			P.rk, RD_KAFKA_V_TOPIC(topic),
+			RD_KAFKA_V_KEY(kp, kl),
+			RD_KAFKA_V_VALUE((void *)pl->v.s.p, pl->v.s.n), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+			RD_KAFKA_V_HEADERS(h), RD_KAFKA_V_OPAQUE(r), RD_KAFKA_V_END);
+		if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+			P.outstanding++;
+			pc->produced++;
+			break;
+		}
+		if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+			rd_kafka_poll(P.rk, 10);
+			continue;
+		}
+		LOG_ERR("produce failed topic=%s error=\"%s\"", topic, rd_kafka_err2str(err));
+		rd_kafka_headers_destroy(h);
+		r->failed = true;
+		break;
+	}
+	return 0;
+}
+
+/* Delete the delivered rows; padding repeats an id, which is harmless. */
+static int delete_delivered(void)
+{
+	struct coffer_val args[DELETE_CHUNK];
+	size_t k = 0;
+	int rc = 0;
+	for (size_t i = 0; i <= P.nrows && rc == 0; i++) {
+		if (i < P.nrows && P.rows[i].done)
+			args[k++] = COFFER_U(P.rows[i].id);
+		if (k == DELETE_CHUNK || (i == P.nrows && k > 0)) {
+			for (size_t j = k; j < DELETE_CHUNK; j++)
+				args[j] = args[0];
+			rc = db_exec(P.db, delete_sql(), args, DELETE_CHUNK, NULL);
+			k = 0;
+		}
+	}
+	return rc;
+}
+
+static int count_left(void *ud, const struct coffer_row *row)
+{
+	*(long *)ud = (long)coffer_val_i64(&row->col[0]);
+	return 0;
+}
+
+static int got_lock(void *ud, const struct coffer_row *row)
+{
+	*(bool *)ud = coffer_val_i64(&row->col[0]) == 1;
+	return 0;
+}
+
+/* One round: returns rows published, 0 when idle, < 0 on error. */
+static int publish_round(void)
+{
+	if (db_ensure(P.db, NULL) != 0) {
+		P.have_lock = false;
+		return COFFER_ETRANSIENT;
+	}
+	if (!P.have_lock) {
+		bool ok = false;
+		if (db_select(P.db, "SELECT GET_LOCK('coffer_outbox', 0)", COFFER_NOARGS, got_lock, &ok) !=
+		    0)
+			return COFFER_ETRANSIENT;
+		if (!ok)
+			return 0; /* another cofferd publishes */
+		P.have_lock = true;
+		LOG_INF("event=publisher_active");
+	}
+	P.nrows = 0;
+	struct produce_ctx pc = {0};
+	int rc = db_select(P.db,
+	                   "SELECT id, topic, msg_key, headers, payload FROM coffer_outbox "
+	                   "ORDER BY id LIMIT 500",
+	                   COFFER_NOARGS, produce_row, &pc);
+	if (rc != 0 && rc != COFFER_ESTOP) {
+		if (!db_connected(P.db))
+			P.have_lock = false;
+		/* Wait for what was produced before giving up the round. */
+	}
+	while (P.outstanding > 0)
+		rd_kafka_poll(P.rk, 50);
+	if (P.nrows == 0)
+		return 0;
+	int drc = delete_delivered();
+	if (drc != 0) {
+		if (!db_connected(P.db))
+			P.have_lock = false;
+		return drc;
+	}
+	size_t failed = 0;
+	for (size_t i = 0; i < P.nrows; i++)
+		failed += !P.rows[i].done;
+	if (failed)
+		return COFFER_ETRANSIENT;
+	return (int)P.nrows;
+}
+
+static void *publisher_main(void *arg)
+{
+	struct timespec deadline = {0};
+	unsigned backoff = 0;
+	for (;;) {
+		bool stopping = *P.cfg.stopping;
+		int n = publish_round();
+		if (n == BATCH)
+			continue;
+		if (stopping) {
+			/* Drain: everything committed before stop must leave. */
+			if (deadline.tv_sec == 0) {
+				clock_gettime(CLOCK_MONOTONIC, &deadline);
+				deadline.tv_sec += P.cfg.drain_timeout_ms / 1000;
+			}
+			struct timespec now;
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			if (n == 0 || now.tv_sec > deadline.tv_sec)
+				break;
+		}
+		if (n < 0)
+			backoff = backoff ? (backoff * 2 > 2000 ? 2000 : backoff * 2) : 50;
+		else
+			backoff = 0;
+		pthread_mutex_lock(&P.lock);
+		if (!P.kicked || backoff) {
+			struct timespec ts;
+			clock_gettime(CLOCK_REALTIME, &ts);
+			unsigned wait_ms = backoff ? backoff : 200;
+			ts.tv_nsec += (long)wait_ms * 1000000L;
+			ts.tv_sec += ts.tv_nsec / 1000000000L;
+			ts.tv_nsec %= 1000000000L;
+			pthread_cond_timedwait(&P.cond, &P.lock, &ts);
+		}
+		P.kicked = false;
+		pthread_mutex_unlock(&P.lock);
+	}
+	long left = 0;
+	if (db_connected(P.db))
+		db_select(P.db, "SELECT COUNT(*) FROM coffer_outbox", COFFER_NOARGS, count_left, &left);
+	P.left = left;
+	rd_kafka_flush(P.rk, 5000);
+	(void)arg;
+	return NULL;
+}
+
+int outbox_start(const struct outbox_cfg *cfg)
+{
+	P.cfg = *cfg;
+	char err[512];
+	rd_kafka_conf_set_dr_msg_cb(cfg->producer_conf, dr_cb);
+	P.rk = rd_kafka_new(RD_KAFKA_PRODUCER, cfg->producer_conf, err, sizeof err);
+	if (P.rk == NULL) {
+		LOG_ERR("cannot create producer error=\"%s\"", err);
+		return COFFER_EINVAL;
+	}
+	P.db = db_new(&cfg->db, "publisher");
+	if (pthread_create(&P.thread, NULL, publisher_main, NULL) != 0)
+		return -errno;
+	return 0;
+}
+
+long outbox_join(void)
+{
+	outbox_kick();
+	pthread_join(P.thread, NULL);
+	rd_kafka_destroy(P.rk);
+	db_free(P.db);
+	return P.left;
+}

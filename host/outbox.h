@@ -1,0 +1,40 @@
+/* host/outbox.h: the outbox table: written inside message transactions, drained
+ * to Kafka by one publisher (one per deployment, chosen by a MySQL named lock). */
+#ifndef COFFER_HOST_OUTBOX_H
+#define COFFER_HOST_OUTBOX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <librdkafka/rdkafka.h>
+
+#include "db.h"
+#include "registry.h"
+
+/* Write the events of @p t (in emit order) to the outbox in @p t's transaction. */
+int outbox_write_events(struct coffer_txn *t, int64_t now_us);
+
+/* Write a dead-letter copy of @p m with the original headers plus DEAD_LETTER_REASON,
+ * DEAD_LETTER_TOPIC, DEAD_LETTER_PARTITION, DEAD_LETTER_OFFSET. */
+int outbox_write_dead_letter(struct db_conn *db, const rd_kafka_message_t *m,
+                             const char *tenant_id, const char *reason, int64_t now_us);
+
+/* Encode/decode the header list stored with a row. */
+size_t outbox_headers_encode(const char *const *names, const void *const *vals,
+                             const size_t *lens, size_t n, unsigned char *out, size_t cap);
+
+struct outbox_cfg {
+	struct db_params db;
+	rd_kafka_conf_t *producer_conf;   /* taken */
+	const volatile bool *stopping;    /* drain what is left, then return */
+	unsigned drain_timeout_ms;        /* after stopping, give up after this */
+};
+
+/* Start the publisher thread. */
+int outbox_start(const struct outbox_cfg *cfg);
+/* Something was committed: publish soon. */
+void outbox_kick(void);
+/* Join the publisher (after *stopping was set). Returns rows left unpublished. */
+long outbox_join(void);
+
+#endif

@@ -1,0 +1,194 @@
+/* host/tasks.c: one thread runs everything timed. Plugin tasks run in a
+ * transaction per call with one Now per tick; a task that reports more work is
+ * called again at once. The tenant-feature table is small and read whole into
+ * a snapshot that message handling consults without touching the database. */
+#include "tasks.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <coffer/err.h>
+
+#include "log.h"
+#include "outbox.h"
+#include "registry.h"
+#include "util.h"
+
+struct feature {
+	char tenant[37];
+	char plugin[65];
+	bool on;
+};
+
+static struct tasks_cfg cfg;
+static pthread_t thread;
+static struct db_conn *db;
+static pthread_rwlock_t feat_lock = PTHREAD_RWLOCK_INITIALIZER;
+static struct feature *feats;
+static size_t nfeats;
+static volatile bool reload_requested;
+static struct coffer_txn txn;
+
+bool tenants_enabled(const char *plugin, const char *tenant)
+{
+	bool on = cfg.features_default;
+	pthread_rwlock_rdlock(&feat_lock);
+	for (size_t i = 0; i < nfeats; i++) {
+		if (strcmp(feats[i].tenant, tenant) == 0 && strcmp(feats[i].plugin, plugin) == 0) {
+			on = feats[i].on;
+			break;
+		}
+	}
+	pthread_rwlock_unlock(&feat_lock);
+	return on;
+}
+
+struct feat_buf {
+	struct feature *v;
+	size_t n, cap;
+};
+
+static int collect_feature(void *ud, const struct coffer_row *row)
+{
+	struct feat_buf *b = ud;
+	if (b->n == b->cap) {
+		b->cap = b->cap ? b->cap * 2 : 64;
+		b->v = realloc(b->v, b->cap * sizeof *b->v);
+	}
+	struct feature *f = &b->v[b->n++];
+	snprintf(f->tenant, sizeof f->tenant, "%.*s", (int)row->col[0].v.s.n, row->col[0].v.s.p);
+	snprintf(f->plugin, sizeof f->plugin, "%.*s", (int)row->col[1].v.s.n, row->col[1].v.s.p);
+	f->on = coffer_val_i64(&row->col[2]) != 0;
+	return 0;
+}
+
+static int load_features(void)
+{
+	if (db_ensure(db, NULL) != 0)
+		return COFFER_ETRANSIENT;
+	struct feat_buf b = {0};
+	int rc = db_select(db, "SELECT tenant_id, plugin, enabled FROM coffer_tenant_features",
+	                   COFFER_NOARGS, collect_feature, &b);
+	if (rc != 0) {
+		free(b.v);
+		return rc;
+	}
+	pthread_rwlock_wrlock(&feat_lock);
+	bool changed = b.n != nfeats || (b.n && memcmp(b.v, feats, b.n * sizeof *b.v) != 0);
+	free(feats);
+	feats = b.v;
+	nfeats = b.n;
+	pthread_rwlock_unlock(&feat_lock);
+	if (changed)
+		LOG_INF("event=features_loaded rows=%zu default=%s", b.n,
+		        cfg.features_default ? "on" : "off");
+	return 0;
+}
+
+static void prune_markers(int64_t now)
+{
+	int64_t before = now - cfg.marker_retention_us;
+	if (db_ensure(db, NULL) != 0)
+		return;
+	db_exec(db, "DELETE FROM coffer_processed WHERE processed_at < ? LIMIT 5000",
+	        COFFER_ARGS(COFFER_T(before)), NULL);
+	db_exec(db, "DELETE FROM coffer_event_seen WHERE seen_at < ? LIMIT 5000",
+	        COFFER_ARGS(COFFER_T(before)), NULL);
+}
+
+static void run_task(struct task *t, int64_t now)
+{
+	struct log_ctx lc = {.partition = -1};
+	for (int calls = 0; calls < 100000 && !*cfg.stopping; calls++) {
+		if (db_ensure(db, NULL) != 0)
+			return;
+		txn_init(&txn, db, now, t->owner->ctx, NULL);
+		int rc = db_begin(db);
+		int r = rc == 0 ? t->fn(t->owner->ctx, &txn, now, t->ud) : rc;
+		if (r >= 0) {
+			rc = outbox_write_events(&txn, now);
+			if (rc == 0)
+				rc = db_commit(db);
+			if (rc != 0)
+				r = rc;
+		}
+		if (r < 0) {
+			db_rollback(db);
+			txn_clear_events(&txn);
+			log_set_ctx(&lc);
+			if (r != COFFER_ETRANSIENT)
+				log_line(COFFER_LOG_ERROR, t->owner->desc->name, "task failed task=%s rc=%d error=\"%s\"",
+				         t->name, r, coffer_strerror(r));
+			log_set_ctx(NULL);
+			return;
+		}
+		if (txn.nev)
+			outbox_kick();
+		txn_clear_events(&txn);
+		if (r == 0)
+			return;
+	}
+}
+
+static void *tasks_main(void *arg)
+{
+	int64_t next_features = 0, next_prune = 0;
+	while (!*cfg.stopping) {
+		int64_t now = cu_now_us();
+		if (reload_requested) {
+			reload_requested = false;
+			load_features();
+			reg_reconfigure_all();
+			next_features = now + (int64_t)cfg.features_refresh_ms * 1000;
+		}
+		if (now >= next_features) {
+			load_features();
+			next_features = now + (int64_t)cfg.features_refresh_ms * 1000;
+		}
+		if (now >= next_prune) {
+			prune_markers(now);
+			next_prune = now + 60 * 1000000LL;
+		}
+		for (size_t i = 0; i < reg_task_count() && !*cfg.stopping; i++) {
+			struct task *t = reg_task(i);
+			if (now >= t->next_us) {
+				run_task(t, now);
+				t->next_us = now + (int64_t)t->interval_ms * 1000;
+			}
+		}
+		struct timespec ts = {0, 50 * 1000000L};
+		nanosleep(&ts, NULL);
+	}
+	(void)arg;
+	return NULL;
+}
+
+int tasks_start(const struct tasks_cfg *c)
+{
+	cfg = *c;
+	db = db_new(&cfg.db, "tasks");
+	reg_set_enabled_fn(tenants_enabled);
+	int rc = load_features();
+	if (rc != 0)
+		LOG_WRN("tenant features not loaded yet error=\"%s\"", db_error(db));
+	if (pthread_create(&thread, NULL, tasks_main, NULL) != 0)
+		return -errno;
+	return 0;
+}
+
+void tasks_request_reload(void) { reload_requested = true; }
+
+void tasks_join(void)
+{
+	pthread_join(thread, NULL);
+	txn_free(&txn);
+	db_free(db);
+	pthread_rwlock_wrlock(&feat_lock);
+	free(feats);
+	feats = NULL;
+	nfeats = 0;
+	pthread_rwlock_unlock(&feat_lock);
+}
