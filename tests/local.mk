@@ -14,6 +14,8 @@ tests_support_libfakehost_la_LIBADD = host/libcofferhost.la
 tests_support_libfakehost_la_LDFLAGS = -rpath /nowhere -static
 
 TEST_LDADD = $(CMOCKA_LIBS)
+# Each test binary gets a private MariaDB unless the run already has one.
+LOG_COMPILER = $(SHELL) $(top_srcdir)/tests/run-with-db
 
 check_PROGRAMS += tests/unit/test_util
 tests_unit_test_util_SOURCES = tests/unit/test_util.c
@@ -21,9 +23,12 @@ tests_unit_test_util_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_util_LDADD = lib/libcoffer_util.la $(TEST_LDADD)
 TESTS += tests/unit/test_util
 
+include tests/unit/local.mk
 include tests/plugins/inventory/local.mk
 include tests/plugins/asset/local.mk
 include tests/plugins/compartment/local.mk
 include tests/plugins/reservation/local.mk
 include tests/plugins/drop/local.mk
 endif
+
+include tests/integration/local.mk
