@@ -24,7 +24,6 @@ tests_unit_test_util_LDADD = lib/libcoffer_util.la $(TEST_LDADD)
 TESTS += tests/unit/test_util
 
 include tests/unit/local.mk
-include tests/plugins/inventory/local.mk
 include tests/plugins/asset/local.mk
 include tests/plugins/compartment/local.mk
 include tests/plugins/reservation/local.mk

@@ -1,1 +1,0 @@
-# plugins/inventory: shared inventory library (see README.md)
