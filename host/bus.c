@@ -582,6 +582,8 @@ int bus_start(const struct bus_cfg *c)
 		return COFFER_EINVAL;
 	}
 	rd_kafka_poll_set_consumer(rk);
+	if (cfg.cluster_id)
+		snprintf(cluster_id, sizeof cluster_id, "%s", cfg.cluster_id);
 	for (int attempt = 0; cluster_id[0] == '\0'; attempt++) {
 		char *id = rd_kafka_clusterid(rk, 2000);
 		if (id) {

@@ -13,6 +13,9 @@ struct bus_cfg {
 	unsigned workers;
 	unsigned batch;                   /* max messages per transaction */
 	const volatile bool *stopping;
+	/* Markers' cluster id; NULL = ask the cluster. The embedded Kafka passes its own:
+	 * the mock's id derives from a heap address and can repeat across runs. */
+	const char *cluster_id;
 };
 
 /* Subscribe to every topic a plugin handles and start the workers. */

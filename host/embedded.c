@@ -24,6 +24,7 @@
 #include <librdkafka/rdkafka_mock.h>
 
 #include "log.h"
+#include "util.h"
 
 static rd_kafka_t *mrk;
 static rd_kafka_mock_cluster_t *mcluster;
@@ -32,6 +33,9 @@ static int listen_fd = -1;
 static struct sockaddr_in broker_addr;
 static pthread_t acceptor;
 static volatile int stop_fwd;
+static char cluster_id[64];
+
+const char *embedded_cluster_id(void) { return cluster_id; }
 
 /* Relay one client connection until either side closes. */
 static void *relay(void *arg)
@@ -144,6 +148,9 @@ const char *embedded_start(const char *const *topics, size_t ntopics, int partit
 			LOG_WRN("embedded kafka: cannot create topic=%s", topics[i]);
 	}
 	const char *bs = rd_kafka_mock_cluster_bootstraps(mcluster);
+	char u[37];
+	cu_uuid_new(u);
+	snprintf(cluster_id, sizeof cluster_id, "embedded-%s", u);
 	if (port > 0) {
 		if (start_forwarder(port, bs) != 0)
 			return NULL;

@@ -8,6 +8,8 @@
  * @p partitions each, and, when @p port > 0, accept bootstrap connections on
  * that fixed port too. Returns the bootstrap list to use, or NULL. */
 const char *embedded_start(const char *const *topics, size_t ntopics, int partitions, int port);
+/* A unique id of this embedded cluster (new at every start). */
+const char *embedded_cluster_id(void);
 void embedded_stop(void);
 
 #endif

@@ -509,7 +509,8 @@ int main(int argc, char **argv)
 	                         .features_default = o.features_default,
 	                         .marker_retention_us = o.marker_retention_h * 3600LL * 1000000LL};
 	struct bus_cfg bcfg = {.consumer_conf = cconf, .db = o.db, .workers = o.workers,
-	                       .batch = o.batch, .stopping = &stopping};
+	                       .batch = o.batch, .stopping = &stopping,
+	                       .cluster_id = o.embedded ? embedded_cluster_id() : NULL};
 	if (outbox_start(&ocfg) != 0 || tasks_start(&tcfg) != 0 || bus_start(&bcfg) != 0)
 		return 1;
 
