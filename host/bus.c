@@ -20,6 +20,7 @@
 
 #include <coffer/err.h>
 
+#include "embedded.h"
 #include "log.h"
 #include "outbox.h"
 #include "registry.h"
@@ -569,6 +570,30 @@ static void rebalance_cb(rd_kafka_t *k, rd_kafka_resp_err_t err,
 	}
 }
 
+/* A mock cluster started by a cofferd publishes its real id on EMBEDDED_ID_TOPIC. */
+static bool read_embedded_id(const char *bootstrap_from)
+{
+	(void)bootstrap_from;
+	rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(1);
+	rd_kafka_topic_partition_list_add(l, EMBEDDED_ID_TOPIC, 0)->offset = RD_KAFKA_OFFSET_BEGINNING;
+	bool found = false;
+	if (rd_kafka_assign(rk, l) == 0) {
+		for (int i = 0; i < 50 && !found; i++) {
+			rd_kafka_message_t *m = rd_kafka_consumer_poll(rk, 100);
+			if (m && !m->err && m->len > 0 && m->len < sizeof cluster_id) {
+				memcpy(cluster_id, m->payload, m->len);
+				cluster_id[m->len] = '\0';
+				found = true;
+			}
+			if (m)
+				rd_kafka_message_destroy(m);
+		}
+		rd_kafka_assign(rk, NULL);
+	}
+	rd_kafka_topic_partition_list_destroy(l);
+	return found;
+}
+
 int bus_start(const struct bus_cfg *c)
 {
 	cfg = *c;
@@ -595,6 +620,9 @@ int bus_start(const struct bus_cfg *c)
 			LOG_WRN("waiting for the Kafka cluster (no cluster id yet)");
 		}
 	}
+	if (cfg.cluster_id == NULL && strncmp(cluster_id, "mockCluster", 11) == 0 &&
+	    !read_embedded_id(NULL))
+		LOG_WRN("a mock cluster without %s: its id may repeat across runs", EMBEDDED_ID_TOPIC);
 	/* Subscribe to each topic some plugin handles. */
 	rd_kafka_topic_partition_list_t *subs = rd_kafka_topic_partition_list_new(8);
 	for (size_t i = 0; i < reg_handler_count(); i++) {

@@ -158,6 +158,19 @@ const char *embedded_start(const char *const *topics, size_t ntopics, int partit
 	} else {
 		snprintf(bootstrap, sizeof bootstrap, "%s", bs);
 	}
+	/* Tell other cofferd processes that join this cluster which id it has. */
+	rd_kafka_mock_topic_create(mcluster, EMBEDDED_ID_TOPIC, 1, 1);
+	rd_kafka_conf_t *pc = rd_kafka_conf_new();
+	rd_kafka_conf_set(pc, "bootstrap.servers", bs, err, sizeof err);
+	rd_kafka_t *p = rd_kafka_new(RD_KAFKA_PRODUCER, pc, err, sizeof err);
+	if (p == NULL || rd_kafka_producev(p, RD_KAFKA_V_TOPIC(EMBEDDED_ID_TOPIC),
+	                                   RD_KAFKA_V_VALUE(cluster_id, strlen(cluster_id)),
+	                                   RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END) ||
+	    rd_kafka_flush(p, 10000)) {
+		LOG_ERR("embedded kafka: cannot publish its cluster id");
+		return NULL;
+	}
+	rd_kafka_destroy(p);
 	LOG_INF("event=embedded_kafka bootstrap=%s broker=%s partitions=%d", bootstrap, bs, partitions);
 	return bootstrap;
 }

@@ -4,6 +4,10 @@
 
 #include <stddef.h>
 
+/* Holds the embedded cluster's id: the mock's own id derives from a heap address
+ * and repeats across runs (always under ASan). */
+#define EMBEDDED_ID_TOPIC "__coffer_cluster_id"
+
 /* Start a one-broker mock cluster on 127.0.0.1, create @p topics with
  * @p partitions each, and, when @p port > 0, accept bootstrap connections on
  * that fixed port too. Returns the bootstrap list to use, or NULL. */
