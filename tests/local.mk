@@ -23,6 +23,12 @@ tests_unit_test_util_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_util_LDADD = lib/libcoffer_util.la $(TEST_LDADD)
 TESTS += tests/unit/test_util
 
+check_PROGRAMS += tests/unit/test_db
+tests_unit_test_db_SOURCES = tests/unit/test_db.c
+tests_unit_test_db_CFLAGS = $(AM_CFLAGS) $(MYSQL_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_db_LDADD = host/libcofferhost.la $(TEST_LDADD)
+TESTS += tests/unit/test_db
+
 include tests/unit/local.mk
 include tests/plugins/asset/local.mk
 include tests/plugins/compartment/local.mk
