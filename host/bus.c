@@ -27,6 +27,9 @@
 #include "util.h"
 
 #define QUEUE_CAP 2048
+/* A message that fails this often while the database answers is dead-lettered:
+ * it must not hold its partition forever. Lost connections retry without limit. */
+#define MAX_ATTEMPTS 8
 
 /* ------------------------------------------------------------------ offsets */
 
@@ -36,7 +39,8 @@ struct toppar {
 	int64_t *off;
 	bool *done;
 	size_t head, n, cap;  /* live entries are [head, n) */
-	int64_t commit_next;  /* offset to commit, -1 when nothing new */
+	int64_t commit_next;  /* offset to commit (first not finished), -1 before any */
+	int64_t committed;    /* last commit_next sent asynchronously */
 };
 
 static pthread_mutex_t off_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -55,6 +59,7 @@ static struct toppar *toppar_get(const char *topic, int32_t partition)
 	tp->topic = strdup(topic);
 	tp->partition = partition;
 	tp->commit_next = -1;
+	tp->committed = -1;
 	tps[ntps++] = tp;
 	return tp;
 }
@@ -107,11 +112,13 @@ static void commit_offsets(bool sync)
 {
 	pthread_mutex_lock(&off_lock);
 	rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new((int)ntps + 1);
+	/* A synchronous commit (revoke, close) resends everything: an asynchronous one
+	 * that failed (rebalance in progress) must not leave its offset behind. */
 	for (size_t i = 0; i < ntps; i++) {
-		if (tps[i]->commit_next >= 0) {
+		if (tps[i]->commit_next >= 0 && (sync || tps[i]->commit_next != tps[i]->committed)) {
 			rd_kafka_topic_partition_list_add(l, tps[i]->topic, tps[i]->partition)->offset =
 				tps[i]->commit_next;
-			tps[i]->commit_next = -1;
+			tps[i]->committed = tps[i]->commit_next;
 		}
 	}
 	pthread_mutex_unlock(&off_lock);
@@ -298,6 +305,8 @@ static int insert_marker(struct worker *w, struct job *j, uint64_t *affected)
  * rolls back the whole batch (transient, or a handler's RETRY). */
 static int handle_one(struct worker *w, struct job *j)
 {
+	j->result = R_NONE;
+	j->events = 0;
 	uint64_t fresh;
 	int rc = insert_marker(w, j, &fresh);
 	if (rc)
@@ -380,11 +389,33 @@ static void set_log_ctx(struct log_ctx *lc, const struct job *j)
 	log_set_ctx(lc);
 }
 
+/* The last resort for a message that keeps failing: its marker and a dead-letter
+ * copy in a transaction of their own. */
+static int dead_letter_alone(struct worker *w, struct job *j)
+{
+	uint64_t fresh = 0;
+	int rc = db_begin(w->db);
+	if (rc == 0)
+		rc = insert_marker(w, j, &fresh);
+	if (rc == 0 && fresh)
+		rc = outbox_write_dead_letter(w->db, j->m, j->has_tenant ? j->tenant.id : "", j->reason,
+		                              j->now);
+	if (rc == 0)
+		rc = db_commit(w->db);
+	if (rc != 0) {
+		db_rollback(w->db);
+		return rc;
+	}
+	j->result = fresh ? R_DEAD : R_DUP;
+	return 0;
+}
+
 /* Handle @p n jobs in one transaction; retry (smaller) on transient failure.
  * Returns false when stopping interrupted it (jobs not finished). */
 static bool run_batch(struct worker *w, struct job *js, size_t n)
 {
 	unsigned backoff = 50;
+	int attempts = 0;
 	struct log_ctx lc;
 	for (;;) {
 		if (db_ensure(w->db, cfg.stopping) != 0)
@@ -413,9 +444,18 @@ static bool run_batch(struct worker *w, struct job *js, size_t n)
 			return true;
 		}
 		set_log_ctx(&lc, &js[0]);
-		LOG_WRN("message not applied, will retry errno=%u error=\"%s\" retry_ms=%u",
-		        db_errno(w->db), rc == COFFER_ETRANSIENT ? db_error(w->db) : coffer_strerror(rc),
-		        backoff);
+		const char *why = rc == COFFER_ETRANSIENT ? db_error(w->db) : coffer_strerror(rc);
+		if (++attempts >= MAX_ATTEMPTS && db_connected(w->db)) {
+			snprintf(js[0].reason, sizeof js[0].reason, "not applied after %d attempts: %s",
+			         attempts, why);
+			if (dead_letter_alone(w, &js[0]) == 0) {
+				LOG_ERR("giving up on the message reason=\"%s\"", js[0].reason);
+				log_set_ctx(NULL);
+				return true;
+			}
+		}
+		LOG_WRN("message not applied, will retry attempt=%d errno=%u error=\"%s\" retry_ms=%u",
+		        attempts, db_errno(w->db), why, backoff);
 		log_set_ctx(NULL);
 		if (*cfg.stopping)
 			return false;
@@ -485,9 +525,11 @@ static void *worker_main(void *arg)
 				report(&js[i]);
 				kick |= js[i].events > 0 || js[i].result == R_DEAD || js[i].result == R_REJECT;
 			}
-			toppar_finish(js[i].tp, js[i].m->offset, ok);
+			/* Destroy first: once the last offset is finished the consumer may close. */
+			int64_t offset = js[i].m->offset;
 			json_decref(js[i].json);
 			rd_kafka_message_destroy(js[i].m);
+			toppar_finish(js[i].tp, offset, ok);
 		}
 		if (kick)
 			outbox_kick();

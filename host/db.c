@@ -26,6 +26,7 @@ struct stmt_slot {
 	char *sql;
 	uint64_t hash;
 	MYSQL_STMT *stmt;
+	int busy;           /* rows of it are being read (a row callback runs) */
 };
 
 struct db_conn {
@@ -36,6 +37,9 @@ struct db_conn {
 	struct stmt_slot cache[STMT_CACHE];
 	unsigned last_errno;
 	char last_error[512];
+	int depth;          /* db_select calls in progress (row callbacks may run SQL) */
+	bool broken;        /* lost while depth > 0: disconnect when the outermost returns */
+	bool aborted;       /* the server rolled the transaction back (deadlock, lock wait) */
 };
 
 /* ------------------------------------------------------------------ setup */
@@ -78,6 +82,8 @@ static void cache_clear(struct db_conn *c)
 
 static void disconnect(struct db_conn *c)
 {
+	c->broken = false;
+	c->aborted = false;
 	cache_clear(c);
 	if (c->my)
 		mysql_close(c->my);
@@ -103,9 +109,13 @@ static int connect_once(struct db_conn *c)
 	c->my = mysql_init(NULL);
 	if (c->my == NULL)
 		return -ENOMEM;
-	unsigned timeout = 5;
+	unsigned timeout = 5, io_timeout = 120;
 	my_bool off = 0;
 	mysql_options(c->my, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
+	/* A server that vanishes without a reset must not hang a worker forever; above
+	 * innodb_lock_wait_timeout (50 s) so a lock wait is never mistaken for it. */
+	mysql_options(c->my, MYSQL_OPT_READ_TIMEOUT, &io_timeout);
+	mysql_options(c->my, MYSQL_OPT_WRITE_TIMEOUT, &io_timeout);
 	mysql_options(c->my, MYSQL_OPT_RECONNECT, &off);
 	mysql_options(c->my, MYSQL_SET_CHARSET_NAME, "utf8mb4");
 	const char *host = c->p.host;
@@ -161,6 +171,18 @@ int db_ensure(struct db_conn *c, const volatile bool *stop)
 
 /* ------------------------------------------------------------------ errors */
 
+/* The connection is gone. Statements of an outer db_select may still be on the
+ * stack (a row callback ran SQL): close them only when it returns. */
+static void lost(struct db_conn *c)
+{
+	if (c->depth > 0) {
+		c->up = false;
+		c->broken = true;
+	} else {
+		disconnect(c);
+	}
+}
+
 static int classify(struct db_conn *c, unsigned err, const char *msg)
 {
 	c->last_errno = err;
@@ -168,6 +190,9 @@ static int classify(struct db_conn *c, unsigned err, const char *msg)
 	switch (err) {
 	case ER_LOCK_DEADLOCK:
 	case ER_LOCK_WAIT_TIMEOUT:
+		/* After a deadlock the server has rolled the whole transaction back and later
+		 * statements would autocommit: refuse them until ROLLBACK / a new BEGIN. */
+		c->aborted = true;
 		return COFFER_ETRANSIENT;
 	case ER_DUP_ENTRY:
 	case ER_DUP_ENTRY_WITH_KEY_NAME:
@@ -180,11 +205,11 @@ static int classify(struct db_conn *c, unsigned err, const char *msg)
 	case ER_SERVER_SHUTDOWN:
 	case 4031: /* ER_CLIENT_INTERACTION_TIMEOUT */
 	case CR_COMMANDS_OUT_OF_SYNC:
-		disconnect(c);
+		lost(c);
 		return COFFER_ETRANSIENT;
 	default:
 		if (err >= 2000 && err < 3000) { /* any other client-side failure: start afresh */
-			disconnect(c);
+			lost(c);
 			return COFFER_ETRANSIENT;
 		}
 		return COFFER_EDB;
@@ -200,7 +225,7 @@ static int stmt_fail(struct db_conn *c, MYSQL_STMT *st)
 
 int db_query(struct db_conn *c, const char *sql)
 {
-	if (!c->up)
+	if (!c->up || c->aborted)
 		return COFFER_ETRANSIENT;
 	if (mysql_query(c->my, sql))
 		return my_fail(c);
@@ -210,9 +235,19 @@ int db_query(struct db_conn *c, const char *sql)
 	return 0;
 }
 
-int db_begin(struct db_conn *c) { return db_query(c, "START TRANSACTION"); }
+int db_begin(struct db_conn *c)
+{
+	c->aborted = false;
+	return db_query(c, "START TRANSACTION");
+}
+
 int db_commit(struct db_conn *c) { return db_query(c, "COMMIT"); }
-int db_rollback(struct db_conn *c) { return c->up ? db_query(c, "ROLLBACK") : 0; }
+
+int db_rollback(struct db_conn *c)
+{
+	c->aborted = false;
+	return c->up ? db_query(c, "ROLLBACK") : 0;
+}
 int db_savepoint(struct db_conn *c) { return db_query(c, "SAVEPOINT msg"); }
 int db_rollback_savepoint(struct db_conn *c) { return db_query(c, "ROLLBACK TO SAVEPOINT msg"); }
 
@@ -226,9 +261,13 @@ static uint64_t fnv1a(const char *s)
 	return h;
 }
 
-static int prepare(struct db_conn *c, const char *sql, MYSQL_STMT **out)
+/* The cached statement for @p sql, prepared on first use. *slot is NULL when the
+ * statement could not be cached (its cache slot is being read by an outer call,
+ * or it is that very statement): the caller closes it after use. */
+static int prepare(struct db_conn *c, const char *sql, MYSQL_STMT **out, struct stmt_slot **slot)
 {
-	if (!c->up)
+	*slot = NULL;
+	if (!c->up || c->aborted)
 		return COFFER_ETRANSIENT;
 	uint64_t h = fnv1a(sql);
 	size_t i = (size_t)h & (STMT_CACHE - 1);
@@ -237,7 +276,10 @@ static int prepare(struct db_conn *c, const char *sql, MYSQL_STMT **out)
 		if (s->stmt == NULL)
 			break;
 		if (s->hash == h && strcmp(s->sql, sql) == 0) {
+			if (s->busy)
+				break; /* nested run of the same text: a private statement */
 			*out = s->stmt;
+			*slot = s;
 			return 0;
 		}
 	}
@@ -252,8 +294,11 @@ static int prepare(struct db_conn *c, const char *sql, MYSQL_STMT **out)
 			        c->last_errno, c->last_error, sql);
 		return rc;
 	}
-	/* Cache it; when the table is full, keep it uncached-forever is wrong, so evict the slot. */
+	*out = st;
+	/* Cache it in its probe slot, evicting what is there unless that is being read. */
 	struct stmt_slot *s = &c->cache[i];
+	if (s->busy)
+		return 0;
 	if (s->stmt) {
 		mysql_stmt_close(s->stmt);
 		free(s->sql);
@@ -261,7 +306,8 @@ static int prepare(struct db_conn *c, const char *sql, MYSQL_STMT **out)
 	s->sql = strdup(sql);
 	s->hash = h;
 	s->stmt = st;
-	*out = st;
+	s->busy = 0;
+	*slot = s;
 	return 0;
 }
 
@@ -342,14 +388,15 @@ static int bind_args(struct db_conn *c, MYSQL_STMT *st, const struct coffer_val 
 #define MAX_ARGS 256
 
 static int run(struct db_conn *c, const char *sql, const struct coffer_val *args, size_t nargs,
-               MYSQL_STMT **out)
+               MYSQL_STMT **out, struct stmt_slot **slot)
 {
 	if (nargs > MAX_ARGS)
 		return COFFER_EINVAL;
 	MYSQL_STMT *st = NULL;
-	int rc = prepare(c, sql, &st);
+	int rc = prepare(c, sql, &st, slot);
 	if (rc)
 		return rc;
+	*out = st;
 	MYSQL_BIND b[nargs ? nargs : 1];
 	MYSQL_TIME times[nargs ? nargs : 1];
 	rc = bind_args(c, st, args, nargs, b, times);
@@ -366,44 +413,61 @@ static int run(struct db_conn *c, const char *sql, const struct coffer_val *args
 	return 0;
 }
 
+/* Close a statement that is not in the cache. */
+static void release(MYSQL_STMT *st, const struct stmt_slot *slot)
+{
+	if (st != NULL && slot == NULL)
+		mysql_stmt_close(st);
+}
+
 int db_exec(struct db_conn *c, const char *sql, const struct coffer_val *args, size_t nargs,
             struct coffer_exec_result *res)
 {
 	MYSQL_STMT *st = NULL;
-	int rc = run(c, sql, args, nargs, &st);
-	if (rc)
-		return rc;
-	if (res) {
-		my_ulonglong a = mysql_stmt_affected_rows(st);
-		res->affected = a == (my_ulonglong)-1 ? 0 : a;
-		res->insert_id = mysql_stmt_insert_id(st);
+	struct stmt_slot *slot = NULL;
+	int rc = run(c, sql, args, nargs, &st, &slot);
+	if (rc == 0) {
+		if (res) {
+			my_ulonglong a = mysql_stmt_affected_rows(st);
+			res->affected = a == (my_ulonglong)-1 ? 0 : a;
+			res->insert_id = mysql_stmt_insert_id(st);
+		}
+		/* A statement that returned rows anyway (misuse): drain them. */
+		if (mysql_stmt_field_count(st))
+			mysql_stmt_free_result(st);
 	}
-	/* A statement that returned rows anyway (misuse): drain them. */
-	if (mysql_stmt_field_count(st))
-		mysql_stmt_free_result(st);
-	return 0;
+	release(st, slot);
+	return rc;
 }
 
 int db_select(struct db_conn *c, const char *sql, const struct coffer_val *args, size_t nargs,
               coffer_row_fn fn, void *ud)
 {
 	MYSQL_STMT *st = NULL;
-	int rc = run(c, sql, args, nargs, &st);
-	if (rc)
+	struct stmt_slot *slot = NULL;
+	int rc = run(c, sql, args, nargs, &st, &slot);
+	if (rc) {
+		release(st, slot);
 		return rc;
+	}
 	unsigned ncols = mysql_stmt_field_count(st);
-	if (ncols == 0)
-		return 0;
-	if (ncols > MAX_COLS) {
-		mysql_stmt_free_result(st);
-		return COFFER_EINVAL;
+	if (ncols == 0 || ncols > MAX_COLS) {
+		if (ncols)
+			mysql_stmt_free_result(st);
+		release(st, slot);
+		return ncols ? COFFER_EINVAL : 0;
 	}
 	my_bool on = 1;
 	mysql_stmt_attr_set(st, STMT_ATTR_UPDATE_MAX_LENGTH, &on);
 	if (mysql_stmt_store_result(st)) {
 		rc = stmt_fail(c, st);
+		release(st, slot);
 		return rc;
 	}
+	/* The whole result is on our side now: row callbacks may run SQL on this connection. */
+	c->depth++;
+	if (slot)
+		slot->busy++;
 	MYSQL_RES *meta = mysql_stmt_result_metadata(st);
 	MYSQL_FIELD *f = mysql_fetch_fields(meta);
 	MYSQL_BIND b[MAX_COLS];
@@ -509,6 +573,11 @@ out:
 	mysql_free_result(meta);
 	for (unsigned i = 0; i < ncols; i++)
 		free(bufs[i]);
+	if (slot)
+		slot->busy--;
+	release(st, slot);
+	if (--c->depth == 0 && c->broken)
+		disconnect(c);
 	return rc;
 }
 

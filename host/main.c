@@ -38,6 +38,8 @@ static const char *const known_topics[] = {
 };
 
 static volatile bool stopping;
+static volatile bool running;  /* the tasks thread exists: SIGHUP can reload */
+static sigset_t sigs;
 
 struct opts {
 	const char *bootstrap;
@@ -393,11 +395,24 @@ static int migrate_all(const struct opts *o, const char *const *sql_dirs)
 	return rc;
 }
 
-static void *consumer_main(void *arg)
+/* Signals are blocked everywhere and taken here, from the first moment, so that
+ * SIGTERM also ends a start-up that waits for the database or Kafka. */
+static void *signal_main(void *arg)
 {
 	(void)arg;
-	bus_run();
-	return NULL;
+	for (;;) {
+		int sig = 0;
+		sigwait(&sigs, &sig);
+		if (sig == SIGHUP) {
+			LOG_INF("event=sighup action=\"reload tenant features, reconfigure plugins\"");
+			if (running)
+				tasks_request_reload();
+			continue;
+		}
+		LOG_INF("event=signal signal=%s", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+		stopping = true;
+		return NULL;
+	}
 }
 
 int main(int argc, char **argv)
@@ -426,14 +441,17 @@ int main(int argc, char **argv)
 	}
 	log_set_level((enum coffer_log_level)lvl);
 
-	/* Signals go to sigwait in this thread only. */
-	sigset_t sigs;
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGTERM);
 	sigaddset(&sigs, SIGINT);
 	sigaddset(&sigs, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	if (!o.list_plugins) {
+		pthread_t sig_thread;
+		pthread_create(&sig_thread, NULL, signal_main, NULL);
+		pthread_detach(sig_thread);
+	}
 
 	bool build_tree = running_from_build_tree();
 	if (o.nplugin_dirs == 0)
@@ -511,25 +529,17 @@ int main(int argc, char **argv)
 	struct bus_cfg bcfg = {.consumer_conf = cconf, .db = o.db, .workers = o.workers,
 	                       .batch = o.batch, .stopping = &stopping,
 	                       .cluster_id = o.embedded ? embedded_cluster_id() : NULL};
-	if (outbox_start(&ocfg) != 0 || tasks_start(&tcfg) != 0 || bus_start(&bcfg) != 0)
+	if (outbox_start(&ocfg) != 0)
+		return 1;
+	if (tasks_start(&tcfg) != 0)
+		return 1;
+	running = true;
+	if (bus_start(&bcfg) != 0)
 		return 1;
 
-	/* The consumer runs on its own thread; this one waits for signals. */
-	pthread_t consumer;
-	pthread_create(&consumer, NULL, consumer_main, NULL);
-	for (;;) {
-		int sig = 0;
-		sigwait(&sigs, &sig);
-		if (sig == SIGHUP) {
-			LOG_INF("event=sighup action=\"reload tenant features, reconfigure plugins\"");
-			tasks_request_reload();
-			continue;
-		}
-		LOG_INF("event=signal signal=%s", sig == SIGTERM ? "SIGTERM" : "SIGINT");
-		break;
-	}
-	stopping = true;
-	pthread_join(consumer, NULL);
+	/* Consume until SIGTERM/SIGINT; then in-flight messages finish and commit their
+	 * offsets, tasks stop, plugins stop, and the outbox is drained. */
+	bus_run();
 	bus_join();
 	tasks_join();
 	reg_stop_all();

@@ -78,7 +78,7 @@ static rd_kafka_headers_t *headers_decode(const unsigned char *p, size_t n)
 struct encoded {
 	char topic[256];
 	uint8_t key[8];
-	unsigned char hdr[1024];
+	unsigned char *hdr;
 	size_t hdr_len;
 	char *payload;
 };
@@ -103,7 +103,11 @@ static int encode_event(const struct coffer_txn *t, const struct txn_event *e, s
 		vals[n] = t->tracestate;
 		lens[n++] = t->tracestate_len;
 	}
-	out->hdr_len = outbox_headers_encode(names, vals, lens, n, out->hdr, sizeof out->hdr);
+	size_t cap = 0;
+	for (size_t i = 0; i < n; i++)
+		cap += 6 + strlen(names[i]) + lens[i];
+	out->hdr = malloc(cap);
+	out->hdr_len = out->hdr ? outbox_headers_encode(names, vals, lens, n, out->hdr, cap) : 0;
 	out->payload = json_dumps(e->value, JSON_COMPACT);
 	return out->payload && out->hdr_len ? 0 : -ENOMEM;
 }
@@ -149,9 +153,11 @@ int outbox_write_events(struct coffer_txn *t, int64_t now_us)
 		struct encoded enc[INSERT_CHUNK];
 		struct coffer_val args[INSERT_CHUNK * 7];
 		size_t made = 0;
-		for (size_t i = 0; i < k; i++, made++) {
+		for (size_t i = 0; i < k; i++) {
 			const struct txn_event *e = &t->ev[base + i];
-			if ((rc = encode_event(t, e, &enc[i])) != 0)
+			rc = encode_event(t, e, &enc[i]);
+			made++;
+			if (rc != 0)
 				break;
 			struct coffer_val *a = &args[i * 7];
 			a[0] = COFFER_B(e->event_id, 36);
@@ -164,8 +170,10 @@ int outbox_write_events(struct coffer_txn *t, int64_t now_us)
 		}
 		if (rc == 0)
 			rc = db_exec(t->db, insert_sql(k), args, k * 7, NULL);
-		for (size_t i = 0; i < made; i++)
+		for (size_t i = 0; i < made; i++) {
 			free(enc[i].payload);
+			free(enc[i].hdr);
+		}
 	}
 	return rc;
 }
@@ -246,6 +254,9 @@ static struct {
 	size_t nrows;
 	size_t outstanding;
 	bool have_lock;
+	volatile bool stop;              /* set by outbox_join, after every writer stopped */
+	int64_t deadline_ms;             /* while stopping: give up publishing after this */
+	rd_kafka_conf_t *conf;           /* a copy, to recreate the producer after a fatal error */
 } P = {.lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER};
 
 void outbox_kick(void)
@@ -342,6 +353,32 @@ static int got_lock(void *ud, const struct coffer_row *row)
 	return 0;
 }
 
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* An idempotent producer that hit a fatal error produces nothing more: replace it.
+ * Rows not acknowledged stay in the outbox and go out again (EVENT_ID dedups). */
+static void renew_producer_if_fatal(void)
+{
+	char err[512];
+	if (rd_kafka_fatal_error(P.rk, err, sizeof err) == RD_KAFKA_RESP_ERR_NO_ERROR)
+		return;
+	LOG_ERR("producer fatal error=\"%s\": creating a new producer", err);
+	rd_kafka_purge(P.rk, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
+	rd_kafka_poll(P.rk, 0);
+	rd_kafka_destroy(P.rk);
+	P.outstanding = 0;
+	P.rk = rd_kafka_new(RD_KAFKA_PRODUCER, rd_kafka_conf_dup(P.conf), err, sizeof err);
+	if (P.rk == NULL) {
+		LOG_ERR("cannot create producer error=\"%s\"", err);
+		abort();
+	}
+}
+
 /* One round: returns rows published, 0 when idle, < 0 on error. */
 static int publish_round(void)
 {
@@ -370,7 +407,7 @@ static int publish_round(void)
 			P.have_lock = false;
 		/* Wait for what was produced before giving up the round. */
 	}
-	while (P.outstanding > 0)
+	while (P.outstanding > 0 && !(P.stop && mono_ms() > P.deadline_ms))
 		rd_kafka_poll(P.rk, 50);
 	if (P.nrows == 0)
 		return 0;
@@ -390,24 +427,19 @@ static int publish_round(void)
 
 static void *publisher_main(void *arg)
 {
-	struct timespec deadline = {0};
 	unsigned backoff = 0;
 	for (;;) {
-		bool stopping = *P.cfg.stopping;
+		bool stopping = P.stop;
 		int n = publish_round();
+		renew_producer_if_fatal();
+		if (stopping) {
+			/* Drain: every writer has stopped; all that committed must leave. */
+			if (n == 0 || mono_ms() > P.deadline_ms)
+				break;
+			continue;
+		}
 		if (n == BATCH)
 			continue;
-		if (stopping) {
-			/* Drain: everything committed before stop must leave. */
-			if (deadline.tv_sec == 0) {
-				clock_gettime(CLOCK_MONOTONIC, &deadline);
-				deadline.tv_sec += P.cfg.drain_timeout_ms / 1000;
-			}
-			struct timespec now;
-			clock_gettime(CLOCK_MONOTONIC, &now);
-			if (n == 0 || now.tv_sec > deadline.tv_sec)
-				break;
-		}
 		if (n < 0)
 			backoff = backoff ? (backoff * 2 > 2000 ? 2000 : backoff * 2) : 50;
 		else
@@ -429,7 +461,8 @@ static void *publisher_main(void *arg)
 	if (db_connected(P.db))
 		db_select(P.db, "SELECT COUNT(*) FROM coffer_outbox", COFFER_NOARGS, count_left, &left);
 	P.left = left;
-	rd_kafka_flush(P.rk, 5000);
+	int64_t left_ms = P.deadline_ms - mono_ms();
+	rd_kafka_flush(P.rk, left_ms > 0 ? (int)left_ms : 0);
 	(void)arg;
 	return NULL;
 }
@@ -439,6 +472,7 @@ int outbox_start(const struct outbox_cfg *cfg)
 	P.cfg = *cfg;
 	char err[512];
 	rd_kafka_conf_set_dr_msg_cb(cfg->producer_conf, dr_cb);
+	P.conf = rd_kafka_conf_dup(cfg->producer_conf);
 	P.rk = rd_kafka_new(RD_KAFKA_PRODUCER, cfg->producer_conf, err, sizeof err);
 	if (P.rk == NULL) {
 		LOG_ERR("cannot create producer error=\"%s\"", err);
@@ -452,9 +486,12 @@ int outbox_start(const struct outbox_cfg *cfg)
 
 long outbox_join(void)
 {
+	P.deadline_ms = mono_ms() + P.cfg.drain_timeout_ms;
+	P.stop = true;
 	outbox_kick();
 	pthread_join(P.thread, NULL);
 	rd_kafka_destroy(P.rk);
+	rd_kafka_conf_destroy(P.conf);
 	db_free(P.db);
 	return P.left;
 }

@@ -93,10 +93,17 @@ static void prune_markers(int64_t now)
 	int64_t before = now - cfg.marker_retention_us;
 	if (db_ensure(db, NULL) != 0)
 		return;
-	db_exec(db, "DELETE FROM coffer_processed WHERE processed_at < ? LIMIT 5000",
-	        COFFER_ARGS(COFFER_T(before)), NULL);
-	db_exec(db, "DELETE FROM coffer_event_seen WHERE seen_at < ? LIMIT 5000",
-	        COFFER_ARGS(COFFER_T(before)), NULL);
+	static const char *const sql[2] = {
+		"DELETE FROM coffer_processed WHERE processed_at < ? LIMIT 5000",
+		"DELETE FROM coffer_event_seen WHERE seen_at < ? LIMIT 5000",
+	};
+	/* In chunks, so no long lock; as many as the minute's backlog needs (bounded). */
+	for (int t = 0; t < 2; t++) {
+		struct coffer_exec_result r = {.affected = 5000};
+		for (int i = 0; i < 200 && r.affected == 5000 && !*cfg.stopping; i++)
+			if (db_exec(db, sql[t], COFFER_ARGS(COFFER_T(before)), &r) != 0)
+				break;
+	}
 }
 
 static void run_task(struct task *t, int64_t now)
@@ -171,9 +178,14 @@ int tasks_start(const struct tasks_cfg *c)
 	cfg = *c;
 	db = db_new(&cfg.db, "tasks");
 	reg_set_enabled_fn(tenants_enabled);
-	int rc = load_features();
-	if (rc != 0)
-		LOG_WRN("tenant features not loaded yet error=\"%s\"", db_error(db));
+	/* No message may be handled before the switches are known (default would apply). */
+	for (unsigned delay = 100; load_features() != 0; delay = delay < 5000 ? delay * 2 : 5000) {
+		if (*cfg.stopping)
+			return COFFER_ETRANSIENT;
+		LOG_WRN("tenant features not loaded yet error=\"%s\" retry_ms=%u", db_error(db), delay);
+		struct timespec ts = {delay / 1000, (long)(delay % 1000) * 1000000L};
+		nanosleep(&ts, NULL);
+	}
 	if (pthread_create(&thread, NULL, tasks_main, NULL) != 0)
 		return -errno;
 	return 0;

@@ -6,8 +6,8 @@ CREATE TABLE coffer_outbox (
   event_id    CHAR(36)        NOT NULL,
   tenant_id   CHAR(36)        NOT NULL,   -- '' for dead-letter copies of messages without a tenant
   topic       VARCHAR(249)    NOT NULL,   -- real topic name
-  msg_key     VARBINARY(64)   NULL,
-  headers     BLOB            NOT NULL,   -- encoded by host/outbox.c
+  msg_key     BLOB            NULL,
+  headers     MEDIUMBLOB      NOT NULL,   -- encoded by host/outbox.c
   payload     MEDIUMBLOB      NOT NULL,
   created_at  DATETIME(6)     NOT NULL,
   PRIMARY KEY (id)
