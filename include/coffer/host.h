@@ -138,8 +138,10 @@ struct coffer_host {
 
 	/**
 	 * Run one prepared SELECT and call @p fn for each row (values borrowed for
-	 * the call). @return as sql_exec; a non-zero return of @p fn stops the
-	 * iteration and is returned (positive values as COFFER_ESTOP).
+	 * the call). The whole result is read before the first call, so @p fn may run
+	 * further statements in the same transaction. @return as sql_exec; a non-zero
+	 * return of @p fn stops the iteration and is returned (positive values as
+	 * COFFER_ESTOP).
 	 */
 	int (*sql_query)(coffer_txn *txn, const char *sql, const struct coffer_val *args,
 	                 size_t nargs, coffer_row_fn fn, void *ud);
