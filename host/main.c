@@ -380,7 +380,7 @@ static int migrate_all(const struct opts *o, const char *const *sql_dirs)
 	int rc = db_ensure(db, &stopping);
 	if (rc == 0) {
 		/* Several cofferd may start together: one migrates at a time. */
-		rc = db_query(db, "DO GET_LOCK('coffer_migrate', 120)");
+		rc = db_query(db, "DO GET_LOCK(CONCAT('coffer_migrate.', DATABASE()), 120)");
 	}
 	if (rc == 0)
 		rc = db_migrate(db, sql_dirs, "host", cu_now_us());
@@ -388,7 +388,7 @@ static int migrate_all(const struct opts *o, const char *const *sql_dirs)
 		if (reg_plugin(i)->inited)
 			rc = db_migrate(db, sql_dirs, reg_plugin(i)->desc->name, cu_now_us());
 	if (db_connected(db))
-		db_query(db, "DO RELEASE_LOCK('coffer_migrate')");
+		db_query(db, "DO RELEASE_LOCK(CONCAT('coffer_migrate.', DATABASE()))");
 	if (rc != 0)
 		LOG_ERR("migrations failed error=\"%s\"", db_error(db));
 	db_free(db);

@@ -388,7 +388,7 @@ static int publish_round(void)
 	}
 	if (!P.have_lock) {
 		bool ok = false;
-		if (db_select(P.db, "SELECT GET_LOCK('coffer_outbox', 0)", COFFER_NOARGS, got_lock, &ok) !=
+		if (db_select(P.db, "SELECT GET_LOCK(CONCAT('coffer_outbox.', DATABASE()), 0)", COFFER_NOARGS, got_lock, &ok) !=
 		    0)
 			return COFFER_ETRANSIENT;
 		if (!ok)
