@@ -1,0 +1,49 @@
+/* plugins/compartment/compartment.h: declarations shared by the compartment plugin's own files.
+ *
+ * Nothing here is exported: the plugin is built with -fvisibility=hidden and exports only
+ * coffer_plugin_entry. Every handler receives the one struct compartment as user data. */
+#ifndef COFFER_PLUGIN_COMPARTMENT_H
+#define COFFER_PLUGIN_COMPARTMENT_H
+
+#include <coffer/plugin.h>
+#include <coffer/svc/asset.h>
+
+#include "compartment_rules.h"
+
+#define COMPARTMENT_CHARACTER_TOPIC "EVENT_TOPIC_CHARACTER_STATUS"
+
+/* The plugin's state: filled by init, read-only afterwards (handlers run on many threads). */
+struct compartment {
+	coffer_ctx *ctx;
+	const struct coffer_host *host;
+	const struct coffer_svc_asset *svc; /* the "asset" service v1, looked up in init */
+};
+
+/* Log one INFO line for a business failure and return COFFER_DONE (§2.6: no change, no
+ * event). The caller has written nothing yet. */
+enum coffer_outcome compartment_fail(const struct compartment *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* ---- compartment_commands.c: COMMAND_TOPIC_COMPARTMENT (§9) ---- */
+
+enum coffer_outcome compartment_on_equip(coffer_ctx *ctx, coffer_txn *txn,
+                                         const struct coffer_msg *msg, void *ud);
+enum coffer_outcome compartment_on_unequip(coffer_ctx *ctx, coffer_txn *txn,
+                                           const struct coffer_msg *msg, void *ud);
+enum coffer_outcome compartment_on_move(coffer_ctx *ctx, coffer_txn *txn,
+                                        const struct coffer_msg *msg, void *ud);
+enum coffer_outcome compartment_on_increase_capacity(coffer_ctx *ctx, coffer_txn *txn,
+                                                     const struct coffer_msg *msg, void *ud);
+enum coffer_outcome compartment_on_merge(coffer_ctx *ctx, coffer_txn *txn,
+                                         const struct coffer_msg *msg, void *ud);
+enum coffer_outcome compartment_on_sort(coffer_ctx *ctx, coffer_txn *txn,
+                                        const struct coffer_msg *msg, void *ud);
+
+/* ---- compartment_character.c: EVENT_TOPIC_CHARACTER_STATUS (§10) ---- */
+
+enum coffer_outcome compartment_on_character_created(coffer_ctx *ctx, coffer_txn *txn,
+                                                     const struct coffer_msg *msg, void *ud);
+enum coffer_outcome compartment_on_character_deleted(coffer_ctx *ctx, coffer_txn *txn,
+                                                     const struct coffer_msg *msg, void *ud);
+
+#endif
