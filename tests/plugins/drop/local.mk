@@ -1,1 +1,33 @@
-# tests of plugins/drop
+# tests of plugins/drop: pure rules (no database) and handlers/sweep on the fake host.
+if HAVE_CMOCKA
+if BUILD_PLUGIN_DROP
+DROP_TESTS = tests/plugins/drop/test_drop_rules tests/plugins/drop/test_drop_commands \
+	tests/plugins/drop/test_drop_expiry tests/plugins/drop/test_drop_scenarios
+check_PROGRAMS += $(DROP_TESTS)
+TESTS += $(DROP_TESTS)
+EXTRA_DIST += tests/plugins/drop/drop_test.h
+
+tests_plugins_drop_test_drop_rules_SOURCES = tests/plugins/drop/test_drop_rules.c \
+	plugins/drop/drop_rules.c plugins/drop/drop_events.c
+tests_plugins_drop_test_drop_rules_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) -I$(top_srcdir)/plugins/drop
+tests_plugins_drop_test_drop_rules_LDADD = lib/libcoffer_util.la $(JANSSON_LIBS) $(CMOCKA_LIBS)
+
+DROP_FH_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) -I$(top_srcdir)/tests/support
+DROP_FH_LDADD = tests/support/libfakehost.la $(CMOCKA_LIBS)
+
+tests_plugins_drop_test_drop_commands_SOURCES = tests/plugins/drop/test_drop_commands.c
+tests_plugins_drop_test_drop_commands_CFLAGS = $(DROP_FH_CFLAGS)
+tests_plugins_drop_test_drop_commands_LDADD = $(DROP_FH_LDADD)
+EXTRA_tests_plugins_drop_test_drop_commands_DEPENDENCIES = plugins/drop/drop.la
+
+tests_plugins_drop_test_drop_expiry_SOURCES = tests/plugins/drop/test_drop_expiry.c
+tests_plugins_drop_test_drop_expiry_CFLAGS = $(DROP_FH_CFLAGS)
+tests_plugins_drop_test_drop_expiry_LDADD = $(DROP_FH_LDADD)
+EXTRA_tests_plugins_drop_test_drop_expiry_DEPENDENCIES = plugins/drop/drop.la
+
+tests_plugins_drop_test_drop_scenarios_SOURCES = tests/plugins/drop/test_drop_scenarios.c
+tests_plugins_drop_test_drop_scenarios_CFLAGS = $(DROP_FH_CFLAGS)
+tests_plugins_drop_test_drop_scenarios_LDADD = $(DROP_FH_LDADD)
+EXTRA_tests_plugins_drop_test_drop_scenarios_DEPENDENCIES = plugins/drop/drop.la
+endif
+endif

@@ -1,0 +1,103 @@
+/* plugins/drop/drop.c: the drop plugin's table of contents — map drops
+ * (drops.md): COMMAND_TOPIC_DROP in, EVENT_TOPIC_DROP_STATUS out, expiry.
+ *
+ * init reads the settings of §15 (they apply until the next start) and
+ * registers every handler and the periodic task; all of them receive the one
+ * struct drop as user data. The inventory half of the contract (compartment DROP,
+ * pick-up on drop RESERVED, drops.md §11) is not here yet: it needs the asset
+ * service and will live in drop_inventory.c, registered from this file. */
+#include <coffer/plugin.h>
+
+#include <errno.h>
+#include <stdlib.h>
+
+#include "drop.h"
+
+static void drop_cfg_read(struct drop *d)
+{
+	const struct coffer_host *h = d->host;
+	struct drop_cfg_raw raw = {
+		.interval_ms = h->config_int(d->ctx, "expiration_interval_ms", DROP_DEF_INTERVAL_MS),
+		.duration_ms = h->config_int(d->ctx, "expiration_duration_ms", DROP_DEF_DURATION_MS),
+		.grace_ms = h->config_int(d->ctx, "reservation_grace_ms", DROP_DEF_GRACE_MS),
+		.window_ms = h->config_int(d->ctx, "ownership_window_ms", DROP_DEF_WINDOW_MS),
+		.retention_ms = h->config_int(d->ctx, "pickup_marker_retention_ms", DROP_DEF_RETENTION_MS),
+		.batch = h->config_int(d->ctx, "sweep_batch", DROP_DEF_BATCH),
+		.expire_all_on_shutdown = drop_cfg_bool(h->config(d->ctx, "expire_all_on_shutdown", "false")),
+	};
+	drop_cfg_sanitise(&raw, &d->cfg);
+}
+
+/* The handlers of COMMAND_TOPIC_DROP, in the order of drops.md §5. */
+static const struct {
+	const char *type;
+	coffer_handler_fn fn;
+} drop_commands[] = {
+	{"SPAWN", drop_on_spawn},
+	{"SPAWN_FROM_CHARACTER", drop_on_spawn_from_character},
+	{"REQUEST_RESERVATION", drop_on_request_reservation},
+	{"CANCEL_RESERVATION", drop_on_cancel_reservation},
+	{"REQUEST_PICK_UP", drop_on_request_pick_up},
+};
+
+/* The plugin's state, set once by init for fini: the ABI gives fini only the
+ * opaque ctx, and a plugin is loaded once per process. Everything else reaches
+ * the state through its user data. */
+static struct drop *drop_state;
+
+static void drop_free(struct drop *d)
+{
+	if (d == NULL)
+		return;
+	drop_sweep_free(d->sweep);
+	free(d);
+}
+
+static int drop_init(coffer_ctx *ctx, const struct coffer_host *host)
+{
+	struct drop *d = calloc(1, sizeof *d);
+	if (d == NULL)
+		return -ENOMEM;
+	d->ctx = ctx;
+	d->host = host;
+	d->sweep = drop_sweep_new();
+	if (d->sweep == NULL) {
+		drop_free(d);
+		return -ENOMEM;
+	}
+	drop_cfg_read(d);
+	if (d->cfg.expire_all_on_shutdown)
+		/* stop() gets no transaction in ABI 1.0, so the reference's shutdown
+		 * expiry cannot be done atomically with its EXPIRED events (§10). */
+		COFFER_LOG_WRN(ctx, "expire_all_on_shutdown is not supported by this host; drops are kept");
+
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < sizeof drop_commands / sizeof drop_commands[0]; i++)
+		rc = host->on_message(ctx, DROP_COMMAND_TOPIC, drop_commands[i].type, drop_commands[i].fn,
+		                      d);
+	/* No on_disabled: the contract has no error event for a tenant without drops (§5). */
+	if (rc == 0)
+		rc = host->every(ctx, DROP_TASK_EXPIRE, (unsigned)d->cfg.interval_ms, drop_sweep_expired, d);
+	if (rc != 0) {
+		drop_free(d);
+		return rc;
+	}
+	drop_state = d;
+	return 0;
+}
+
+static void drop_fini(coffer_ctx *ctx)
+{
+	if (drop_state != NULL && drop_state->ctx == ctx) {
+		drop_free(drop_state);
+		drop_state = NULL;
+	}
+}
+
+COFFER_PLUGIN(
+	.name = "drop",
+	.version = "1.0.0",
+	.summary = "Map drops: spawn, reservation, pick-up, ownership and expiry",
+	.init = drop_init,
+	.fini = drop_fini,
+);
