@@ -1,0 +1,30 @@
+# Integration tests: shell scripts that start cofferd (embedded Kafka, the probe
+# test plugin) on a fresh database and drive it with cofferctl, kcat and SQL.
+# Each is self-contained (tests/integration/lib.sh); exit 77 = skipped. They
+# reuse the MariaDB server of the environment (DEVDB_DIR, DB_HOST...) or start
+# their own.
+integration_tests = \
+	tests/integration/cli.sh \
+	tests/integration/tenant_headers.sh \
+	tests/integration/dead_letters.sh \
+	tests/integration/features.sh \
+	tests/integration/features_sighup.sh \
+	tests/integration/features_default_off.sh \
+	tests/integration/event_id_dedup.sh \
+	tests/integration/redelivery_marker.sh \
+	tests/integration/restart_new_cluster.sh \
+	tests/integration/outbox_crash.sh \
+	tests/integration/outbox_drain_on_exit.sh \
+	tests/integration/outbox_drain_inflight.sh \
+	tests/integration/outbox_lock_per_database.sh \
+	tests/integration/periodic_task.sh \
+	tests/integration/embedded_port.sh \
+	tests/integration/concurrency.sh \
+	tests/integration/batch_isolation.sh \
+	tests/integration/startup_sigterm.sh
+TESTS += $(integration_tests)
+TEST_EXTENSIONS = .sh
+SH_LOG_COMPILER = $(SHELL)
+AM_TESTS_ENVIRONMENT = abs_top_builddir='$(abs_top_builddir)' abs_top_srcdir='$(abs_top_srcdir)'; \
+	export abs_top_builddir abs_top_srcdir;
+EXTRA_DIST += $(integration_tests) tests/integration/lib.sh
