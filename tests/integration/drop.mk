@@ -1,0 +1,1 @@
+# Drop integration tests (map drops and the drop <-> pick-up loop through Kafka).

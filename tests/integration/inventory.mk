@@ -1,0 +1,1 @@
+# Inventory integration tests (compartment, asset, reservation through Kafka).
