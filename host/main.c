@@ -415,6 +415,18 @@ static void *signal_main(void *arg)
 	}
 }
 
+/* A start-up step gave up. When it gave up because SIGTERM/SIGINT arrived while it
+ * waited (for the database, for the Kafka cluster), that is an orderly stop: nothing
+ * was consumed yet, so there is nothing to finish, and the exit status is 0. */
+static int start_failed(void)
+{
+	if (stopping) {
+		LOG_INF("event=stopped reason=\"signal during start-up\"");
+		return 0;
+	}
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
 	struct opts o = {
@@ -483,7 +495,7 @@ int main(int argc, char **argv)
 
 	if (migrate_all(&o, o.sql_dirs) != 0) {
 		reg_fini_all(o.keep_plugins);
-		return 1;
+		return start_failed();
 	}
 	if (o.migrate_only) {
 		reg_fini_all(o.keep_plugins);
@@ -530,12 +542,22 @@ int main(int argc, char **argv)
 	                       .batch = o.batch, .stopping = &stopping,
 	                       .cluster_id = o.embedded ? embedded_cluster_id() : NULL};
 	if (outbox_start(&ocfg) != 0)
-		return 1;
+		return start_failed();
 	if (tasks_start(&tcfg) != 0)
-		return 1;
+		return start_failed();
 	running = true;
-	if (bus_start(&bcfg) != 0)
-		return 1;
+	if (bus_start(&bcfg) != 0) {
+		/* Nothing was consumed; stop the publisher and the tasks in order (the
+		 * outbox may hold a previous run's events: they are drained now). */
+		int status = start_failed();
+		stopping = true;
+		tasks_join();
+		reg_stop_all();
+		outbox_join();
+		reg_fini_all(o.keep_plugins);
+		embedded_stop();
+		return status;
+	}
 
 	/* Consume until SIGTERM/SIGINT; then in-flight messages finish and commit their
 	 * offsets, tasks stop, plugins stop, and the outbox is drained. */
