@@ -557,7 +557,8 @@ int db_select(struct db_conn *c, const char *sql, const struct coffer_val *args,
 				vals[i].v.s.p = bufs[i];
 				vals[i].v.s.n = len[i];
 				break;
-			default:
+			default: /* NULL: a zero value, never the previous row's */
+				memset(&vals[i].v, 0, sizeof vals[i].v);
 				break;
 			}
 		}

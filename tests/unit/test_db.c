@@ -69,8 +69,9 @@ static int grab(void *ud, const struct coffer_row *r)
 	g->big = coffer_val_u64(&r->col[0]);
 	g->neg = coffer_val_i64(&r->col[1]);
 	snprintf(g->s, sizeof g->s, "%.*s", (int)r->col[2].v.s.n, r->col[2].v.s.p);
-	g->blen = r->col[3].v.s.n;
-	memcpy(g->b, r->col[3].v.s.p, g->blen);
+	g->blen = r->col[3].t == COFFER_V_STR ? r->col[3].v.s.n : 0;
+	if (g->blen)
+		memcpy(g->b, r->col[3].v.s.p, g->blen);
 	g->d = r->col[4].v.i;
 	g->xt = r->col[5].t;
 	return 0;
