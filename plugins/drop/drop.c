@@ -1,14 +1,15 @@
 /* plugins/drop/drop.c: the drop plugin's table of contents — map drops
- * (drops.md): COMMAND_TOPIC_DROP in, EVENT_TOPIC_DROP_STATUS out, expiry.
+ * (drops.md): COMMAND_TOPIC_DROP in, EVENT_TOPIC_DROP_STATUS out, expiry — and the
+ * inventory half of the contract (drops.md §11, drop_inventory.c): compartment DROP
+ * and the pick-up on drop RESERVED, through the asset plugin's "asset" service.
  *
- * init reads the settings of §15 (they apply until the next start) and
- * registers every handler and the periodic task; all of them receive the one
- * struct drop as user data. The inventory half of the contract (compartment DROP,
- * pick-up on drop RESERVED, drops.md §11) is not here yet: it needs the asset
- * service and will live in drop_inventory.c, registered from this file. */
+ * init looks the service up, reads the settings of §15 (they apply until the next
+ * start) and registers every handler and the periodic task; all of them receive the
+ * one struct drop as user data. */
 #include <coffer/plugin.h>
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 
 #include "drop.h"
@@ -40,6 +41,11 @@ static const struct {
 	{"REQUEST_PICK_UP", drop_on_request_pick_up},
 };
 
+/* The last asset service entry the inventory half calls; an older, smaller table lacks it. */
+#define DROP_ASSET_SVC_NEEDS                                                                 \
+	(offsetof(struct coffer_svc_asset, asset_blank) +                                        \
+	 sizeof(((struct coffer_svc_asset *)0)->asset_blank))
+
 /* The plugin's state, set once by init for fini: the ABI gives fini only the
  * opaque ctx, and a plugin is loaded once per process. Everything else reaches
  * the state through its user data. */
@@ -60,6 +66,13 @@ static int drop_init(coffer_ctx *ctx, const struct coffer_host *host)
 		return -ENOMEM;
 	d->ctx = ctx;
 	d->host = host;
+	d->asset = host->lookup(ctx, COFFER_SVC_ASSET_NAME, COFFER_SVC_ASSET_VERSION);
+	if (d->asset == NULL || d->asset->size < DROP_ASSET_SVC_NEEDS) {
+		COFFER_LOG_ERR(ctx, "service %s v%d missing or too old", COFFER_SVC_ASSET_NAME,
+		               COFFER_SVC_ASSET_VERSION);
+		drop_free(d);
+		return COFFER_ENOTFOUND;
+	}
 	d->sweep = drop_sweep_new();
 	if (d->sweep == NULL) {
 		drop_free(d);
@@ -76,6 +89,17 @@ static int drop_init(coffer_ctx *ctx, const struct coffer_host *host)
 		rc = host->on_message(ctx, DROP_COMMAND_TOPIC, drop_commands[i].type, drop_commands[i].fn,
 		                      d);
 	/* No on_disabled: the contract has no error event for a tenant without drops (§5). */
+	/* The compartment DROP is a drop-plugin command (inventory.md §1), so the drop switch
+	 * decides it and a tenant without drops gets the compartment FEATURE_DISABLED answer
+	 * every compartment command gets from its own plugin (§4.2). RESERVED is an event: no
+	 * one to answer, so no refusal (a tenant without drops has no reservations anyway). */
+	if (rc == 0)
+		rc = host->on_message(ctx, DROP_COMPARTMENT_TOPIC, "DROP", drop_on_compartment_drop, d);
+	if (rc == 0)
+		rc = host->on_disabled(ctx, DROP_COMPARTMENT_TOPIC, "DROP", d->asset->refuse_disabled,
+		                       NULL);
+	if (rc == 0)
+		rc = host->on_message(ctx, DROP_EVENT_TOPIC, "RESERVED", drop_on_drop_reserved, d);
 	if (rc == 0)
 		rc = host->every(ctx, DROP_TASK_EXPIRE, (unsigned)d->cfg.interval_ms, drop_sweep_expired, d);
 	if (rc != 0) {
@@ -98,6 +122,7 @@ COFFER_PLUGIN(
 	.name = "drop",
 	.version = "1.0.0",
 	.summary = "Map drops: spawn, reservation, pick-up, ownership and expiry",
+	.requires = COFFER_NEEDS({COFFER_SVC_ASSET_NAME, COFFER_SVC_ASSET_VERSION}),
 	.init = drop_init,
 	.fini = drop_fini,
 );

@@ -12,12 +12,16 @@
 #include <jansson.h>
 
 #include <coffer/plugin.h>
+#include <coffer/svc/asset.h>
 
 /* ------------------------------------------------------------------ constants */
 
 #define DROP_COMMAND_TOPIC "COMMAND_TOPIC_DROP"
 #define DROP_EVENT_TOPIC "EVENT_TOPIC_DROP_STATUS"
 #define DROP_TASK_EXPIRE "drop_expiration_task"
+/* The inventory half (drop_inventory.c) consumes COMMAND_TOPIC_COMPARTMENT DROP and
+ * EVENT_TOPIC_DROP_STATUS RESERVED, and produces on DROP_COMMAND_TOPIC. */
+#define DROP_COMPARTMENT_TOPIC COFFER_TOPIC_COMPARTMENT_COMMAND
 
 /* Drop ids of a tenant (drops.md §4.2). */
 #define DROP_ID_MIN 1000000001u
@@ -194,6 +198,44 @@ void drop_cfg_sanitise(const struct drop_cfg_raw *raw, struct drop_cfg *out);
 /* Whether a setting text means true ("true", "1", "yes", "on"). */
 bool drop_cfg_bool(const char *v);
 
+/* ------------------------------------------------------------------ inventory rules (drop_rules.c) */
+
+/* What a compartment DROP does with the asset (inventory.md §9.4 steps 2-3). */
+enum drop_take_verdict {
+	DROP_TAKE_REFUSE,  /* quantity above the available (unreserved) quantity: fails */
+	DROP_TAKE_DELETE,  /* the whole asset: delete it, asset DELETED */
+	DROP_TAKE_REDUCE,  /* part of a stack: asset QUANTITY_CHANGED with total - quantity */
+};
+/* @p total = qty(A), @p reserved = its active reserved quantity, @p quantity >= 1. */
+enum drop_take_verdict drop_rules_take(uint32_t total, uint64_t reserved, uint32_t quantity);
+
+/* The SPAWN_FROM_CHARACTER a DROP of @p quantity from asset @p a sends (§9.4 step 4 table):
+ * envelope fields (txn_id, loc) are left to the caller. Command inventoryType 1: quantity 1,
+ * equipmentId = referenceId, the asset's statistics; other types: the dropped quantity,
+ * equipmentId 0, statistics 0. */
+void drop_rules_spawn_of_asset(const struct coffer_asset *a, uint8_t inventory_type,
+                               uint32_t quantity, uint32_t character, int16_t x, int16_t y,
+                               struct drop_row *out);
+
+/* Statistics between the asset's struct and the drop's wire-ordered array (§3.5). */
+void drop_rules_stats_to_array(const struct coffer_equip_stats *s, uint16_t out[DROP_NSTATS]);
+void drop_rules_stats_from_array(const uint16_t in[DROP_NSTATS], struct coffer_equip_stats *out);
+
+/* The stacking part of an item pick-up (inventory.md §11.2 steps 4-6) on the locked list. */
+struct drop_stack_plan {
+	bool fill;           /* a stack D with room exists */
+	size_t fill_index;   /* its index in the list */
+	uint32_t fill_to;    /* D's new quantity */
+	bool create;         /* one new asset is needed (in the next free slot) */
+	uint32_t create_qty; /* its quantity (may exceed the slot max, OP-32) */
+};
+/* D = the first asset (list order = ascending slot) of @p template_id whose kind is
+ * stackable (@p stackable: the asset service's kind_stackable) and whose quantity is below
+ * @p max; @p q >= 1. */
+void drop_rules_stack_plan(const struct coffer_asset_list *list, uint32_t template_id, uint32_t q,
+                           uint32_t max, bool (*stackable)(enum coffer_asset_kind),
+                           struct drop_stack_plan *out);
+
 /* ------------------------------------------------------------------ events (drop_events.c) */
 
 /* Events of drops.md §6, fields in the spec's order; new references. */
@@ -205,6 +247,14 @@ json_t *drop_ev_picked_up(const char *txn_id, const struct drop_row *r, uint32_t
 json_t *drop_ev_failure(const char *txn_id, const struct drop_loc *loc, uint32_t drop_id,
                         uint32_t character);
 
+/* Commands the inventory half sends on COMMAND_TOPIC_DROP (inventory.md §4.4), fields in
+ * the spec's order. SPAWN_FROM_CHARACTER takes its envelope (txn_id, loc) and body from
+ * @p r; the answers to RESERVED (REQUEST_PICK_UP, CANCEL_RESERVATION) carry only
+ * {dropId, characterId}. */
+json_t *drop_cmd_spawn_from_character(const struct drop_row *r);
+json_t *drop_cmd_answer(const char *txn_id, const struct drop_loc *loc, const char *type,
+                        uint32_t drop_id, uint32_t character);
+
 /* ------------------------------------------------------------------ plugin state */
 
 struct drop_sweep;
@@ -215,6 +265,7 @@ struct drop {
 	const struct coffer_host *host;
 	struct drop_cfg cfg;
 	struct drop_sweep *sweep;
+	const struct coffer_svc_asset *asset; /* the "asset" service v1, looked up in init */
 };
 
 /* ------------------------------------------------------------------ handlers (drop_handlers.c) */
@@ -229,6 +280,15 @@ enum coffer_outcome drop_on_cancel_reservation(coffer_ctx *ctx, coffer_txn *txn,
                                                const struct coffer_msg *msg, void *ud);
 enum coffer_outcome drop_on_request_pick_up(coffer_ctx *ctx, coffer_txn *txn,
                                             const struct coffer_msg *msg, void *ud);
+
+/* ------------------------------------------------------------------ inventory (drop_inventory.c) */
+
+/* COMMAND_TOPIC_COMPARTMENT DROP (inventory.md §9.4, drops.md §11.5). */
+enum coffer_outcome drop_on_compartment_drop(coffer_ctx *ctx, coffer_txn *txn,
+                                             const struct coffer_msg *msg, void *ud);
+/* EVENT_TOPIC_DROP_STATUS RESERVED: the pick-up (inventory.md §11, drops.md §11.3). */
+enum coffer_outcome drop_on_drop_reserved(coffer_ctx *ctx, coffer_txn *txn,
+                                          const struct coffer_msg *msg, void *ud);
 
 /* ------------------------------------------------------------------ sweep (drop_sweep.c) */
 
@@ -251,6 +311,12 @@ int drop_sql_seq_set(const struct drop *d, coffer_txn *txn, const char *tenant, 
 int drop_sql_insert(const struct drop *d, coffer_txn *txn, const struct drop_row *r);
 /* Delete the pick-up marker a former drop with this id may have left. */
 int drop_sql_pickup_forget(const struct drop *d, coffer_txn *txn, const char *tenant, uint32_t id);
+/* Whether the tenant has a pick-up marker for drop @p id (inventory.md §11). */
+int drop_sql_pickup_exists(const struct drop *d, coffer_txn *txn, const char *tenant, uint32_t id,
+                           bool *exists);
+/* Store the marker of a credited drop; COFFER_EDUP when a concurrent credit stored it first. */
+int drop_sql_pickup_store(const struct drop *d, coffer_txn *txn, const char *tenant, uint32_t id,
+                          const char *txn_id, uint32_t character, int64_t now_us);
 int drop_sql_reserve(const struct drop *d, coffer_txn *txn, const char *tenant, uint32_t id,
                      uint32_t character, int64_t now_us, int8_t pet_slot);
 int drop_sql_release(const struct drop *d, coffer_txn *txn, const char *tenant, uint32_t id);

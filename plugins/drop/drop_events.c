@@ -1,4 +1,5 @@
-/* plugins/drop/drop_events.c: the JSON of the five drop status events (drops.md §2.5, §6).
+/* plugins/drop/drop_events.c: the JSON of the five drop status events (drops.md §2.5, §6)
+ * and of the three commands the inventory half sends (inventory.md §4.4).
  *
  * Fields are added in the spec's order (jansson keeps insertion order and the
  * host serialises compactly), so two implementations' streams compare byte for
@@ -99,6 +100,54 @@ json_t *drop_ev_failure(const char *txn_id, const struct drop_loc *loc, uint32_t
 {
 	json_t *o = envelope(txn_id, loc, drop_id, "RESERVATION_FAILURE");
 	json_t *b = json_object();
+	put_int(b, "characterId", character);
+	json_object_set_new(o, "body", b);
+	return o;
+}
+
+/* ------------------------------------------------------------------ commands of the inventory half */
+
+/* The command envelope up to "type" (inventory.md §4.4): no dropId. */
+static json_t *cmd_envelope(const char *txn_id, const struct drop_loc *loc, const char *type)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "transactionId", json_string(txn_id));
+	put_int(o, "worldId", loc->world);
+	put_int(o, "channelId", loc->channel);
+	put_int(o, "mapId", loc->map);
+	json_object_set_new(o, "type", json_string(type));
+	return o;
+}
+
+json_t *drop_cmd_spawn_from_character(const struct drop_row *r)
+{
+	json_t *o = cmd_envelope(r->txn_id, &r->loc, "SPAWN_FROM_CHARACTER");
+	json_t *b = json_object();
+	put_int(b, "itemId", r->item_id);
+	put_int(b, "equipmentId", r->equipment_id);
+	put_int(b, "quantity", r->quantity);
+	put_int(b, "mesos", r->meso);
+	put_int(b, "dropType", r->drop_type);
+	put_int(b, "x", r->x);
+	put_int(b, "y", r->y);
+	put_int(b, "ownerId", r->owner_id);
+	put_int(b, "ownerPartyId", r->owner_party_id);
+	put_int(b, "dropperId", r->dropper_id);
+	put_int(b, "dropperX", r->dropper_x);
+	put_int(b, "dropperY", r->dropper_y);
+	json_object_set_new(b, "playerDrop", json_boolean(r->player_drop));
+	put_int(b, "mod", 0); /* written as 0 to match the drop seed's shape (§4.4) */
+	put_stats(b, r);
+	json_object_set_new(o, "body", b);
+	return o;
+}
+
+json_t *drop_cmd_answer(const char *txn_id, const struct drop_loc *loc, const char *type,
+                        uint32_t drop_id, uint32_t character)
+{
+	json_t *o = cmd_envelope(txn_id, loc, type);
+	json_t *b = json_object();
+	put_int(b, "dropId", drop_id);
 	put_int(b, "characterId", character);
 	json_object_set_new(o, "body", b);
 	return o;

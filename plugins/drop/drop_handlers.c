@@ -8,7 +8,7 @@
  * bad input is COFFER_REJECT through host->reject; a database error (the host
  * logged it) is COFFER_RETRY, so the message is handled again from the start.
  * The inventory side of the contract (compartment DROP, pick-up on RESERVED)
- * belongs in drop_inventory.c. */
+ * is in drop_inventory.c. */
 #include "drop.h"
 
 #include <string.h>

@@ -3,9 +3,11 @@
  * Spawn validation and normalisation (drops.md §3.2, §3.4, §5.1), who may
  * reserve (§8), the decisions of the state machine (§5.3-§5.5, §7), the due
  * condition of the expiry (§9.2), drop id allocation with wrap-around and
- * skipping of live ids (§4.2), and the settings' defaults (§15). No host calls
- * and no SQL here: the handlers lock and read the row, ask these functions, and
- * write what they decided; the unit tests call them directly. */
+ * skipping of live ids (§4.2), the settings' defaults (§15), and the decisions of
+ * the inventory half: how much of an asset a DROP takes (inventory.md §9.4), the
+ * SPAWN_FROM_CHARACTER it sends, and the stacking plan of an item pick-up (§11.2).
+ * No host calls and no SQL here: the handlers lock and read the row, ask these
+ * functions, and write what they decided; the unit tests call them directly. */
 #include "drop.h"
 
 #include <string.h>
@@ -254,4 +256,90 @@ bool drop_cfg_bool(const char *v)
 		return false;
 	return strcmp(v, "true") == 0 || strcmp(v, "1") == 0 || strcmp(v, "yes") == 0 ||
 	       strcmp(v, "on") == 0;
+}
+
+/* ------------------------------------------------------------------ inventory half */
+
+enum drop_take_verdict drop_rules_take(uint32_t total, uint64_t reserved, uint32_t quantity)
+{
+	/* A reservation larger than the asset (it can outlive a quantity change) leaves nothing. */
+	uint64_t available = reserved >= total ? 0 : total - reserved;
+	if (quantity == 0 || quantity > available)
+		return DROP_TAKE_REFUSE;
+	/* OP-12: whole removal only when the quantity is the total, not merely the unreserved part. */
+	return quantity == total ? DROP_TAKE_DELETE : DROP_TAKE_REDUCE;
+}
+
+void drop_rules_stats_to_array(const struct coffer_equip_stats *s, uint16_t out[DROP_NSTATS])
+{
+	const uint16_t v[DROP_NSTATS] = {
+		s->strength,      s->dexterity,      s->intelligence,  s->luck,
+		s->hp,            s->mp,             s->weapon_attack, s->magic_attack,
+		s->weapon_defense, s->magic_defense, s->accuracy,      s->avoidability,
+		s->hands,         s->speed,          s->jump,          s->slots,
+	};
+	memcpy(out, v, sizeof v);
+}
+
+void drop_rules_stats_from_array(const uint16_t in[DROP_NSTATS], struct coffer_equip_stats *out)
+{
+	*out = (struct coffer_equip_stats){
+		.strength = in[0],       .dexterity = in[1],      .intelligence = in[2],
+		.luck = in[3],           .hp = in[4],             .mp = in[5],
+		.weapon_attack = in[6],  .magic_attack = in[7],   .weapon_defense = in[8],
+		.magic_defense = in[9],  .accuracy = in[10],      .avoidability = in[11],
+		.hands = in[12],         .speed = in[13],         .jump = in[14],
+		.slots = in[15],
+	};
+}
+
+void drop_rules_spawn_of_asset(const struct coffer_asset *a, uint8_t inventory_type,
+                               uint32_t quantity, uint32_t character, int16_t x, int16_t y,
+                               struct drop_row *out)
+{
+	memset(out, 0, sizeof *out);
+	out->item_id = a->template_id;
+	/* §9.4 keys the table on the command's inventoryType: whatever lies in the EQUIP
+	 * compartment travels as one piece with its statistics (cash-equipable included, OP-38). */
+	bool equip = inventory_type == 1;
+	out->equipment_id = equip ? a->reference_id : 0;
+	out->quantity = equip ? 1 : quantity;
+	out->meso = 0;
+	out->drop_type = 2; /* character drops are free for all (drops.md §3.3) */
+	out->x = x;
+	out->y = y;
+	out->owner_id = character;
+	out->owner_party_id = 0;
+	out->dropper_id = character;
+	out->dropper_x = x;
+	out->dropper_y = y;
+	out->player_drop = true;
+	if (equip)
+		drop_rules_stats_to_array(&a->stats, out->stats);
+}
+
+void drop_rules_stack_plan(const struct coffer_asset_list *list, uint32_t template_id, uint32_t q,
+                           uint32_t max, bool (*stackable)(enum coffer_asset_kind),
+                           struct drop_stack_plan *out)
+{
+	memset(out, 0, sizeof *out);
+	for (size_t i = 0; i < list->n; i++) {
+		const struct coffer_asset *a = &list->v[i];
+		/* §11.2 step 4: reservations, rechargeable, owner, flag, expiry are not looked at. */
+		if (a->template_id != template_id || !stackable(a->kind) || a->quantity >= max)
+			continue;
+		uint64_t sum = (uint64_t)a->quantity + q;
+		out->fill = true;
+		out->fill_index = i;
+		if (sum <= max) {
+			out->fill_to = (uint32_t)sum;
+		} else {
+			out->fill_to = max;
+			out->create = true;
+			out->create_qty = (uint32_t)(sum - max); /* < q, so it fits */
+		}
+		return;
+	}
+	out->create = true;
+	out->create_qty = q;
 }

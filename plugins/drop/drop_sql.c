@@ -195,6 +195,34 @@ int drop_sql_pickup_forget(const struct drop *d, coffer_txn *txn, const char *te
 	                         COFFER_ARGS(COFFER_S(tenant), COFFER_U(id)), NULL);
 }
 
+static int take_exists(void *ud, const struct coffer_row *row)
+{
+	(void)row;
+	*(bool *)ud = true;
+	return 1;
+}
+
+int drop_sql_pickup_exists(const struct drop *d, coffer_txn *txn, const char *tenant, uint32_t id,
+                           bool *exists)
+{
+	*exists = false;
+	int rc = d->host->sql_query(txn,
+	                            "SELECT 1 FROM drop_pickups WHERE tenant_id = ? AND drop_id = ?",
+	                            COFFER_ARGS(COFFER_S(tenant), COFFER_U(id)), take_exists, exists);
+	return query_rc(rc);
+}
+
+int drop_sql_pickup_store(const struct drop *d, coffer_txn *txn, const char *tenant, uint32_t id,
+                          const char *txn_id, uint32_t character, int64_t now_us)
+{
+	return d->host->sql_exec(txn,
+	                         "INSERT INTO drop_pickups (tenant_id, drop_id, transaction_id, "
+	                         "character_id, picked_at) VALUES (?, ?, ?, ?, ?)",
+	                         COFFER_ARGS(COFFER_S(tenant), COFFER_U(id), COFFER_S(txn_id),
+	                                     COFFER_U(character), COFFER_T(now_us)),
+	                         NULL);
+}
+
 int drop_sql_reserve(const struct drop *d, coffer_txn *txn, const char *tenant, uint32_t id,
                      uint32_t character, int64_t now_us, int8_t pet_slot)
 {

@@ -38,7 +38,7 @@
 static inline int dt_setup(void **state)
 {
 	(void)state;
-	return fh_setup((const char *[]){"drop", NULL});
+	return fh_setup((const char *[]){"asset", "drop", NULL});
 }
 
 static inline int dt_teardown(void **state)

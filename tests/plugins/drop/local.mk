@@ -2,7 +2,8 @@
 if HAVE_CMOCKA
 if BUILD_PLUGIN_DROP
 DROP_TESTS = tests/plugins/drop/test_drop_rules tests/plugins/drop/test_drop_commands \
-	tests/plugins/drop/test_drop_expiry tests/plugins/drop/test_drop_scenarios
+	tests/plugins/drop/test_drop_expiry tests/plugins/drop/test_drop_scenarios \
+	tests/plugins/drop/test_drop_inventory
 check_PROGRAMS += $(DROP_TESTS)
 TESTS += $(DROP_TESTS)
 EXTRA_DIST += tests/plugins/drop/drop_test.h
@@ -29,5 +30,13 @@ tests_plugins_drop_test_drop_scenarios_SOURCES = tests/plugins/drop/test_drop_sc
 tests_plugins_drop_test_drop_scenarios_CFLAGS = $(DROP_FH_CFLAGS)
 tests_plugins_drop_test_drop_scenarios_LDADD = $(DROP_FH_LDADD)
 EXTRA_tests_plugins_drop_test_drop_scenarios_DEPENDENCIES = plugins/drop/drop.la
+
+# The inventory half runs with the plugins it meets in production (asset, compartment,
+# reservation), so their builds are dependencies too.
+tests_plugins_drop_test_drop_inventory_SOURCES = tests/plugins/drop/test_drop_inventory.c
+tests_plugins_drop_test_drop_inventory_CFLAGS = $(DROP_FH_CFLAGS)
+tests_plugins_drop_test_drop_inventory_LDADD = $(DROP_FH_LDADD) $(JANSSON_LIBS)
+EXTRA_tests_plugins_drop_test_drop_inventory_DEPENDENCIES = plugins/drop/drop.la \
+	plugins/asset/asset.la plugins/compartment/compartment.la plugins/reservation/reservation.la
 endif
 endif

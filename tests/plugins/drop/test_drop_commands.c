@@ -21,12 +21,17 @@ static const char *const SWORD_STATS =
 
 /* ------------------------------------------------------------------ registration */
 
-static void test_drop_handles_exactly_the_five_commands(void **state)
+/* The five drop commands, plus the inventory half (compartment DROP, drop RESERVED), which
+ * rejects these empty messages (characterId 0, dropId 0) instead of not handling them. */
+static void test_drop_handles_the_five_commands_and_the_inventory_half(void **state)
 {
 	(void)state;
 	assert_int_equal(dt_send("CONSUME", TXN_A, "{\"dropId\":1}"), FH_NO_HANDLER);
-	assert_int_equal(fh_send(EVT, "{\"type\":\"RESERVED\",\"body\":{}}", NULL), FH_NO_HANDLER);
+	assert_int_equal(fh_send(EVT, "{\"type\":\"CREATED\",\"body\":{}}", NULL), FH_NO_HANDLER);
+	assert_int_equal(fh_send(EVT, "{\"type\":\"RESERVED\",\"body\":{}}", NULL), COFFER_REJECT);
 	assert_int_equal(fh_send("COMMAND_TOPIC_COMPARTMENT", "{\"type\":\"DROP\",\"body\":{}}", NULL),
+	                 COFFER_REJECT);
+	assert_int_equal(fh_send("COMMAND_TOPIC_COMPARTMENT", "{\"type\":\"MOVE\",\"body\":{}}", NULL),
 	                 FH_NO_HANDLER);
 	assert_int_equal(dt_spawn_item(TXN_A, 2000000, 1, 0), COFFER_DONE);
 	assert_int_equal(dt_reserve(TXN_B, ID1, 10, -1), COFFER_DONE);
@@ -671,7 +676,7 @@ int main(void)
 {
 #define T(f) cmocka_unit_test_setup(f, dt_clean)
 	const struct CMUnitTest tests[] = {
-		T(test_drop_handles_exactly_the_five_commands),
+		T(test_drop_handles_the_five_commands_and_the_inventory_half),
 		T(test_drop_does_nothing_for_a_tenant_without_the_feature),
 		T(test_drop_on_spawn_creates_an_available_item_drop_and_announces_it),
 		T(test_drop_spawns_examples_a_and_c_with_their_exact_events),

@@ -569,6 +569,149 @@ static void test_drop_ev_failure_and_expired_have_their_short_bodies(void **stat
 	            "\"body\":{}}");
 }
 
+/* ------------------------------------------------------------------ inventory half */
+
+static void test_drop_rules_take_refuses_reserved_part_and_deletes_only_the_total(void **state)
+{
+	(void)state;
+	assert_int_equal(drop_rules_take(10, 0, 10), DROP_TAKE_DELETE);
+	assert_int_equal(drop_rules_take(10, 0, 4), DROP_TAKE_REDUCE);
+	assert_int_equal(drop_rules_take(10, 0, 11), DROP_TAKE_REFUSE);
+	assert_int_equal(drop_rules_take(10, 3, 7), DROP_TAKE_REDUCE); /* OP-12 */
+	assert_int_equal(drop_rules_take(10, 3, 8), DROP_TAKE_REFUSE);
+	assert_int_equal(drop_rules_take(10, 3, 10), DROP_TAKE_REFUSE);
+	assert_int_equal(drop_rules_take(2, 5, 1), DROP_TAKE_REFUSE);  /* over-reserved */
+	assert_int_equal(drop_rules_take(1, 0, 1), DROP_TAKE_DELETE);
+	assert_int_equal(drop_rules_take(0, 0, 1), DROP_TAKE_REFUSE);
+	assert_int_equal(drop_rules_take(5, 0, 0), DROP_TAKE_REFUSE);
+}
+
+static void test_drop_rules_spawn_of_asset_follows_the_table_of_section_9_4(void **state)
+{
+	(void)state;
+	struct coffer_asset a;
+	memset(&a, 0, sizeof a);
+	a.template_id = 1302000;
+	a.reference_id = 5021;
+	a.stats.strength = 1;
+	a.stats.weapon_attack = 19;
+	a.stats.slots = 5;
+	struct drop_row r;
+	drop_rules_spawn_of_asset(&a, 1, 1, 12345, -120, 275, &r);
+	memcpy(r.txn_id, "5f1b6a4e-2c3d-4e5f-8a9b-0c1d2e3f4a5b", 37);
+	r.loc = (struct drop_loc){0, 1, 100000000};
+	json_t *j = drop_cmd_spawn_from_character(&r);
+	char *s = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	assert_string_equal(
+		s, "{\"transactionId\":\"5f1b6a4e-2c3d-4e5f-8a9b-0c1d2e3f4a5b\",\"worldId\":0,"
+		   "\"channelId\":1,\"mapId\":100000000,\"type\":\"SPAWN_FROM_CHARACTER\",\"body\":{"
+		   "\"itemId\":1302000,\"equipmentId\":5021,\"quantity\":1,\"mesos\":0,\"dropType\":2,"
+		   "\"x\":-120,\"y\":275,\"ownerId\":12345,\"ownerPartyId\":0,\"dropperId\":12345,"
+		   "\"dropperX\":-120,\"dropperY\":275,\"playerDrop\":true,\"mod\":0,\"strength\":1,"
+		   "\"dexterity\":0,\"intelligence\":0,\"luck\":0,\"hp\":0,\"mp\":0,\"weaponAttack\":19,"
+		   "\"magicAttack\":0,\"weaponDefense\":0,\"magicDefense\":0,\"accuracy\":0,"
+		   "\"avoidability\":0,\"hands\":0,\"speed\":0,\"jump\":0,\"slots\":5}}");
+	free(s);
+	json_decref(j);
+
+	/* Any other type: the dropped quantity, no equipment marker, no statistics. */
+	a.template_id = 2000000;
+	drop_rules_spawn_of_asset(&a, 2, 7, 1001, 1, 2, &r);
+	assert_int_equal(r.equipment_id, 0);
+	assert_int_equal(r.quantity, 7);
+	assert_true(drop_stats_all_zero(r.stats));
+	assert_int_equal(r.drop_type, 2);
+	assert_true(r.player_drop);
+	assert_int_equal(r.owner_id, 1001);
+	assert_int_equal(r.dropper_id, 1001);
+	assert_int_equal(r.dropper_x, 1);
+	assert_int_equal(r.dropper_y, 2);
+}
+
+static void test_drop_rules_stats_round_trip_in_wire_order(void **state)
+{
+	(void)state;
+	uint16_t in[DROP_NSTATS], out[DROP_NSTATS];
+	for (int i = 0; i < DROP_NSTATS; i++)
+		in[i] = (uint16_t)(100 + i);
+	struct coffer_equip_stats s;
+	drop_rules_stats_from_array(in, &s);
+	assert_int_equal(s.strength, 100);
+	assert_int_equal(s.weapon_attack, 106);
+	assert_int_equal(s.avoidability, 111);
+	assert_int_equal(s.slots, 115);
+	drop_rules_stats_to_array(&s, out);
+	assert_memory_equal(in, out, sizeof in);
+}
+
+static bool stackable_test(enum coffer_asset_kind k)
+{
+	return k == COFFER_KIND_CONSUMABLE || k == COFFER_KIND_SETUP || k == COFFER_KIND_ETC ||
+	       k == COFFER_KIND_CASH;
+}
+
+static void test_drop_rules_stack_plan_picks_the_first_stack_with_room(void **state)
+{
+	(void)state;
+	struct coffer_asset v[4];
+	memset(v, 0, sizeof v);
+	v[0] = (struct coffer_asset){.slot = 1, .template_id = 4000000, .kind = COFFER_KIND_ETC,
+	                             .quantity = 100};
+	v[1] = (struct coffer_asset){.slot = 2, .template_id = 4000001, .kind = COFFER_KIND_ETC,
+	                             .quantity = 1};
+	v[2] = (struct coffer_asset){.slot = 3, .template_id = 4000000, .kind = COFFER_KIND_ETC,
+	                             .quantity = 95};
+	v[3] = (struct coffer_asset){.slot = 4, .template_id = 4000000, .kind = COFFER_KIND_ETC,
+	                             .quantity = 10};
+	struct coffer_asset_list list = {v, 4};
+	struct drop_stack_plan p;
+
+	drop_rules_stack_plan(&list, 4000000, 5, 100, stackable_test, &p);
+	assert_true(p.fill);
+	assert_int_equal(p.fill_index, 2);
+	assert_int_equal(p.fill_to, 100);
+	assert_false(p.create);
+
+	drop_rules_stack_plan(&list, 4000000, 10, 100, stackable_test, &p); /* A.4 */
+	assert_true(p.fill);
+	assert_int_equal(p.fill_index, 2);
+	assert_int_equal(p.fill_to, 100);
+	assert_true(p.create);
+	assert_int_equal(p.create_qty, 5);
+
+	drop_rules_stack_plan(&list, 4000000, 350, 100, stackable_test, &p); /* OP-32: one stack */
+	assert_true(p.create);
+	assert_int_equal(p.create_qty, 345);
+
+	drop_rules_stack_plan(&list, 4000002, 3, 100, stackable_test, &p);
+	assert_false(p.fill);
+	assert_true(p.create);
+	assert_int_equal(p.create_qty, 3);
+
+	/* Not a stackable kind: never filled. */
+	v[3].kind = COFFER_KIND_PET;
+	v[2].kind = COFFER_KIND_EQUIPABLE;
+	drop_rules_stack_plan(&list, 4000000, 1, 100, stackable_test, &p);
+	assert_false(p.fill);
+	assert_true(p.create);
+	assert_int_equal(p.create_qty, 1);
+}
+
+static void test_drop_cmd_answer_has_the_short_body(void **state)
+{
+	(void)state;
+	struct drop_loc loc = {0, 1, 100000000};
+	json_t *j = drop_cmd_answer("9d8c7b6a-5e4f-4a3b-9c2d-1e0f9a8b7c6d", &loc, "REQUEST_PICK_UP",
+	                            1000000001, 12346);
+	char *s = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	assert_string_equal(s, "{\"transactionId\":\"9d8c7b6a-5e4f-4a3b-9c2d-1e0f9a8b7c6d\","
+	                       "\"worldId\":0,\"channelId\":1,\"mapId\":100000000,"
+	                       "\"type\":\"REQUEST_PICK_UP\",\"body\":{\"dropId\":1000000001,"
+	                       "\"characterId\":12346}}");
+	free(s);
+	json_decref(j);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -608,6 +751,11 @@ int main(void)
 		cmocka_unit_test(test_drop_ev_reserved_is_example_b2),
 		cmocka_unit_test(test_drop_ev_picked_up_is_example_b4),
 		cmocka_unit_test(test_drop_ev_failure_and_expired_have_their_short_bodies),
+		cmocka_unit_test(test_drop_rules_take_refuses_reserved_part_and_deletes_only_the_total),
+		cmocka_unit_test(test_drop_rules_spawn_of_asset_follows_the_table_of_section_9_4),
+		cmocka_unit_test(test_drop_rules_stats_round_trip_in_wire_order),
+		cmocka_unit_test(test_drop_rules_stack_plan_picks_the_first_stack_with_room),
+		cmocka_unit_test(test_drop_cmd_answer_has_the_short_body),
 	};
 	return cmocka_run_group_tests_name("test_drop_rules", tests, NULL, NULL);
 }
