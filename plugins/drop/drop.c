@@ -2,6 +2,7 @@
  * (drops.md): COMMAND_TOPIC_DROP in, EVENT_TOPIC_DROP_STATUS out, expiry — and the
  * inventory half of the contract (drops.md §11, drop_inventory.c): compartment DROP
  * and the pick-up on drop RESERVED, through the asset plugin's "asset" service.
+ * It provides the read service "drop" v1 (drops.md §12, drop_svc.c).
  *
  * init looks the service up, reads the settings of §15 (they apply until the next
  * start) and registers every handler and the periodic task; all of them receive the
@@ -102,7 +103,13 @@ static int drop_init(coffer_ctx *ctx, const struct coffer_host *host)
 		rc = host->on_message(ctx, DROP_EVENT_TOPIC, "RESERVED", drop_on_drop_reserved, d);
 	if (rc == 0)
 		rc = host->every(ctx, DROP_TASK_EXPIRE, (unsigned)d->cfg.interval_ms, drop_sweep_expired, d);
+	/* The read interface of §12, last: the table is usable as soon as it is published. */
+	if (rc == 0) {
+		drop_svc_bind(d);
+		rc = host->provide(ctx, COFFER_SVC_DROP_NAME, COFFER_SVC_DROP_VERSION, &drop_api_v1);
+	}
 	if (rc != 0) {
+		drop_svc_bind(NULL);
 		drop_free(d);
 		return rc;
 	}
@@ -113,6 +120,7 @@ static int drop_init(coffer_ctx *ctx, const struct coffer_host *host)
 static void drop_fini(coffer_ctx *ctx)
 {
 	if (drop_state != NULL && drop_state->ctx == ctx) {
+		drop_svc_bind(NULL);
 		drop_free(drop_state);
 		drop_state = NULL;
 	}
@@ -123,6 +131,7 @@ COFFER_PLUGIN(
 	.version = "1.0.0",
 	.summary = "Map drops: spawn, reservation, pick-up, ownership and expiry",
 	.requires = COFFER_NEEDS({COFFER_SVC_ASSET_NAME, COFFER_SVC_ASSET_VERSION}),
+	.provides = COFFER_PROVIDES({COFFER_SVC_DROP_NAME, COFFER_SVC_DROP_VERSION}),
 	.init = drop_init,
 	.fini = drop_fini,
 );

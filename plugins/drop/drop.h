@@ -13,6 +13,7 @@
 
 #include <coffer/plugin.h>
 #include <coffer/svc/asset.h>
+#include <coffer/svc/drop.h>
 
 /* ------------------------------------------------------------------ constants */
 
@@ -296,6 +297,13 @@ struct drop_sweep *drop_sweep_new(void);
 void drop_sweep_free(struct drop_sweep *s);
 int drop_sweep_expired(coffer_ctx *ctx, coffer_txn *txn, int64_t now_us, void *ud);
 
+/* ------------------------------------------------------------------ service (drop_svc.c) */
+
+/* The "drop" service v1 (include/coffer/svc/drop.h, drops.md §12), published by init. */
+extern const struct coffer_svc_drop drop_api_v1;
+/* Give the service the plugin state it reads with (init), or take it away (NULL: fini). */
+void drop_svc_bind(const struct drop *d);
+
 /* ------------------------------------------------------------------ SQL (drop_sql.c) */
 
 /* All return 0, COFFER_EDUP where noted, or the host's COFFER_ETRANSIENT / COFFER_EDB. */
@@ -304,6 +312,15 @@ int drop_sweep_expired(coffer_ctx *ctx, coffer_txn *txn, int64_t now_us, void *u
  * @p skip_locked) and read it; *found false when absent (or locked elsewhere). */
 int drop_sql_lock(const struct drop *d, coffer_txn *txn, const char *tenant, uint32_t id,
                   bool skip_locked, struct drop_row *out, bool *found);
+/* Read the drop (tenant, id) without locking it; *found false when absent. */
+int drop_sql_get(const struct drop *d, coffer_txn *txn, const char *tenant, uint32_t id,
+                 struct drop_row *out, bool *found);
+/* Called with each row of drop_sql_list_in_map (borrowed for the call); non-zero stops
+ * the iteration and is returned (a negative value as is, a positive one as COFFER_ESTOP). */
+typedef int (*drop_row_fn)(void *ud, const struct drop_row *r);
+/* Every drop of the tenant at @p loc, AVAILABLE and RESERVED, in ascending id, without locking. */
+int drop_sql_list_in_map(const struct drop *d, coffer_txn *txn, const char *tenant,
+                         const struct drop_loc *loc, drop_row_fn fn, void *ud);
 /* Lock the tenant's sequence row, creating it on first use; its last_id in *last. */
 int drop_sql_seq_lock(const struct drop *d, coffer_txn *txn, const char *tenant, uint32_t *last);
 int drop_sql_seq_set(const struct drop *d, coffer_txn *txn, const char *tenant, uint32_t last);

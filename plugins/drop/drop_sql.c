@@ -41,13 +41,12 @@ struct row_out {
 	bool found;
 };
 
-static int take_row(void *ud, const struct coffer_row *row)
+/* One drop_drops row selected with ROW_COLUMNS into @p r. */
+static int decode_row(const struct coffer_row *row, struct drop_row *r)
 {
-	struct row_out *o = ud;
 	if (row->ncols < ROW_NCOLS)
 		return COFFER_EDB;
 	const struct coffer_val *c = row->col;
-	struct drop_row *r = o->r;
 	memset(r, 0, sizeof *r);
 	copy_str(r->tenant.id, sizeof r->tenant.id, &c[0]);
 	r->id = u32(&c[1]);
@@ -81,6 +80,15 @@ static int take_row(void *ud, const struct coffer_row *row)
 	r->pet_slot = (int8_t)i64(&c[26]);
 	for (int i = 0; i < DROP_NSTATS; i++)
 		r->stats[i] = (uint16_t)u32(&c[27 + i]);
+	return 0;
+}
+
+static int take_row(void *ud, const struct coffer_row *row)
+{
+	struct row_out *o = ud;
+	int rc = decode_row(row, o->r);
+	if (rc != 0)
+		return rc;
 	o->found = true;
 	return 1;
 }
@@ -104,6 +112,53 @@ int drop_sql_lock(const struct drop *d, coffer_txn *txn, const char *tenant, uin
 	                            COFFER_ARGS(COFFER_S(tenant), COFFER_U(id)), take_row, &o);
 	*found = o.found;
 	return query_rc(rc);
+}
+
+/* ------------------------------------------------------------------ reads of the service */
+
+int drop_sql_get(const struct drop *d, coffer_txn *txn, const char *tenant, uint32_t id,
+                 struct drop_row *out, bool *found)
+{
+	/* A plain read: the service only looks, and must not make a reader wait for a
+	 * reservation in progress or hold a drop's lock until the reader's commit. */
+	static const char *const sql =
+		"SELECT " ROW_COLUMNS " FROM drop_drops WHERE tenant_id = ? AND id = ?";
+	struct row_out o = {.r = out};
+	*found = false;
+	if (id == 0)
+		return 0;
+	int rc = d->host->sql_query(txn, sql, COFFER_ARGS(COFFER_S(tenant), COFFER_U(id)), take_row,
+	                            &o);
+	*found = o.found;
+	return query_rc(rc);
+}
+
+struct each_out {
+	drop_row_fn fn;
+	void *ud;
+};
+
+static int take_each(void *ud, const struct coffer_row *row)
+{
+	struct each_out *o = ud;
+	struct drop_row r;
+	int rc = decode_row(row, &r);
+	return rc != 0 ? rc : o->fn(o->ud, &r);
+}
+
+int drop_sql_list_in_map(const struct drop *d, coffer_txn *txn, const char *tenant,
+                         const struct drop_loc *loc, drop_row_fn fn, void *ud)
+{
+	/* ix_drop_map holds (tenant, world, channel, map) and, as every InnoDB secondary
+	 * key, the primary key's id after them: the rows come in id order from the index. */
+	static const char *const sql =
+		"SELECT " ROW_COLUMNS " FROM drop_drops WHERE tenant_id = ? AND world_id = ?"
+		" AND channel_id = ? AND map_id = ? ORDER BY id";
+	struct each_out o = {.fn = fn, .ud = ud};
+	return d->host->sql_query(txn, sql,
+	                          COFFER_ARGS(COFFER_S(tenant), COFFER_U(loc->world),
+	                                      COFFER_U(loc->channel), COFFER_U(loc->map)),
+	                          take_each, &o);
 }
 
 static int take_u32(void *ud, const struct coffer_row *row)

@@ -1,9 +1,10 @@
-# tests of plugins/drop: pure rules (no database) and handlers/sweep on the fake host.
+# tests of plugins/drop: pure rules (no database), handlers/sweep on the fake host, and the
+# read service "drop" driven through a test-only plugin (dropsvcprobe) that calls it from handlers.
 if HAVE_CMOCKA
 if BUILD_PLUGIN_DROP
 DROP_TESTS = tests/plugins/drop/test_drop_rules tests/plugins/drop/test_drop_commands \
 	tests/plugins/drop/test_drop_expiry tests/plugins/drop/test_drop_scenarios \
-	tests/plugins/drop/test_drop_inventory
+	tests/plugins/drop/test_drop_inventory tests/plugins/drop/test_drop_service
 check_PROGRAMS += $(DROP_TESTS)
 TESTS += $(DROP_TESTS)
 EXTRA_DIST += tests/plugins/drop/drop_test.h
@@ -38,5 +39,18 @@ tests_plugins_drop_test_drop_inventory_CFLAGS = $(DROP_FH_CFLAGS)
 tests_plugins_drop_test_drop_inventory_LDADD = $(DROP_FH_LDADD) $(JANSSON_LIBS)
 EXTRA_tests_plugins_drop_test_drop_inventory_DEPENDENCIES = plugins/drop/drop.la \
 	plugins/asset/asset.la plugins/compartment/compartment.la plugins/reservation/reservation.la
+
+# The test plugin lives beside its test; test_drop_service loads it by path.
+check_LTLIBRARIES += tests/plugins/drop/dropsvcprobe.la
+tests_plugins_drop_dropsvcprobe_la_SOURCES = tests/plugins/drop/dropsvcprobe.c
+tests_plugins_drop_dropsvcprobe_la_CFLAGS = $(PLUGIN_CFLAGS)
+tests_plugins_drop_dropsvcprobe_la_LDFLAGS = $(CHECK_PLUGIN_LDFLAGS)
+tests_plugins_drop_dropsvcprobe_la_LIBADD = lib/libcoffer_util.la $(JANSSON_LIBS)
+
+tests_plugins_drop_test_drop_service_SOURCES = tests/plugins/drop/test_drop_service.c
+tests_plugins_drop_test_drop_service_CFLAGS = $(DROP_FH_CFLAGS)
+tests_plugins_drop_test_drop_service_LDADD = $(DROP_FH_LDADD) $(JANSSON_LIBS)
+EXTRA_tests_plugins_drop_test_drop_service_DEPENDENCIES = plugins/drop/drop.la \
+	plugins/asset/asset.la tests/plugins/drop/dropsvcprobe.la
 endif
 endif
