@@ -203,12 +203,15 @@ int reg_load_dir(const char *dir)
 
 /* ------------------------------------------------------------------ init order */
 
-static struct plugin *provider_of(const char *svc)
+/* The plugin declaring service @p svc, and the version it declares. */
+static struct plugin *provider_of(const char *svc, unsigned *version)
 {
 	for (size_t i = 0; i < nplugins; i++)
 		for (const struct coffer_service_ref *r = plugins[i]->desc->provides; r && r->name; r++)
-			if (strcmp(r->name, svc) == 0)
+			if (strcmp(r->name, svc) == 0) {
+				*version = r->version;
 				return plugins[i];
+			}
 	return NULL;
 }
 
@@ -255,10 +258,21 @@ static int init_one(struct plugin *p, int depth)
 		return COFFER_EINVAL;
 	}
 	for (const struct coffer_service_ref *r = p->desc->requires; r && r->name; r++) {
-		struct plugin *q = provider_of(r->name);
+		unsigned have = 0;
+		struct plugin *q = provider_of(r->name, &have);
 		if (q == NULL) {
 			LOG_ERR("plugin needs a missing service plugin=%s service=%s version=%u", pname(p),
 			        r->name, r->version);
+			p->failed = true;
+			return COFFER_ENOTFOUND;
+		}
+		/* A service version only grows (entries are appended), so any provider of
+		 * at least the version asked for will do; an older one is refused here,
+		 * before init, rather than at the plugin's lookup. */
+		if (have < r->version) {
+			LOG_ERR("plugin needs a newer service plugin=%s service=%s version=%u provided=%u "
+			        "by=%s",
+			        pname(p), r->name, r->version, have, pname(q));
 			p->failed = true;
 			return COFFER_ENOTFOUND;
 		}

@@ -15,6 +15,7 @@ loader_fixtures = \
 	tests/unit/plugins/old_minor.la \
 	tests/unit/plugins/needs_probe.la \
 	tests/unit/plugins/needs_missing.la \
+	tests/unit/plugins/needs_newer.la \
 	tests/unit/plugins/needs_bad_init.la
 check_LTLIBRARIES += $(loader_fixtures)
 
@@ -52,6 +53,9 @@ tests_unit_plugins_needs_probe_la_LDFLAGS = $(CHECK_PLUGIN_LDFLAGS)
 tests_unit_plugins_needs_missing_la_SOURCES = tests/fixtures/needs_missing.c
 tests_unit_plugins_needs_missing_la_CFLAGS = $(PLUGIN_CFLAGS)
 tests_unit_plugins_needs_missing_la_LDFLAGS = $(CHECK_PLUGIN_LDFLAGS)
+tests_unit_plugins_needs_newer_la_SOURCES = tests/fixtures/needs_newer.c
+tests_unit_plugins_needs_newer_la_CFLAGS = $(PLUGIN_CFLAGS)
+tests_unit_plugins_needs_newer_la_LDFLAGS = $(CHECK_PLUGIN_LDFLAGS)
 tests_unit_plugins_needs_bad_init_la_SOURCES = tests/fixtures/needs_bad_init.c
 tests_unit_plugins_needs_bad_init_la_CFLAGS = $(PLUGIN_CFLAGS)
 tests_unit_plugins_needs_bad_init_la_LDFLAGS = $(CHECK_PLUGIN_LDFLAGS)

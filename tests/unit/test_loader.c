@@ -357,6 +357,22 @@ static void test_loader_fails_start_up_when_required_service_is_missing(void **s
 	free(log);
 }
 
+static void test_loader_fails_start_up_when_required_service_is_too_old(void **state)
+{
+	assert_int_equal(reg_load_file(FIXTURE("needs_newer")), 0);
+	assert_int_equal(reg_load_file(PROBE), 0);
+	capture_begin();
+	int rc = reg_init_all();
+	char *log = capture_end();
+	assert_int_not_equal(rc, 0);
+	assert_false(plugin_named("needs_newer")->inited);
+	assert_true(plugin_named("probe")->inited);
+	assert_null(reg_find("COMMAND_TOPIC_NEEDS", "NEWER"));
+	assert_log_has(log, "plugin needs a newer service plugin=needs_newer service=probe "
+	                    "version=2 provided=1 by=probe");
+	free(log);
+}
+
 /* ------------------------------------------------------------------ real plugins */
 
 static bool name_ok(const char *s)
@@ -572,6 +588,8 @@ int main(void)
 		                          teardown_registry),
 		cmocka_unit_test_teardown(test_loader_inits_providers_before_their_users, teardown_registry),
 		cmocka_unit_test_teardown(test_loader_fails_start_up_when_required_service_is_missing,
+		                          teardown_registry),
+		cmocka_unit_test_teardown(test_loader_fails_start_up_when_required_service_is_too_old,
 		                          teardown_registry),
 		cmocka_unit_test_teardown(test_loader_validates_every_built_plugin, teardown_registry),
 	};
