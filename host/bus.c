@@ -4,11 +4,19 @@
  * partition and queues the message on the worker chosen by a hash of (topic,
  * partition, key): one key is handled by one worker in offset order, different
  * keys in parallel. A worker takes what is queued (up to --batch messages) and
- * handles it in one transaction, each message behind its own savepoint: its
+ * handles it in one transaction, each message atomic on its own: its
  * processed-marker (cluster id, topic, partition, offset), its EVENT_ID marker,
  * its row changes and its outbox rows commit together or not at all. Offsets
  * are committed only up to the first message whose transaction has not
- * committed. */
+ * committed.
+ *
+ * Round trips are what a batch costs, so it first runs optimistically: one
+ * multi-row INSERT IGNORE for the markers of the whole batch, no savepoints,
+ * and the outbox rows of every message in one INSERT before the commit. When
+ * that guess is wrong (a marker already existed: a redelivery; or a handler
+ * rejected its message, which must be undone alone) the batch rolls back and
+ * runs again the careful way: a marker per message and a savepoint before each
+ * handler. Both ways commit the same rows. */
 #include "bus.h"
 
 #include <errno.h>
@@ -30,6 +38,10 @@
 /* A message that fails this often while the database answers is dead-lettered:
  * it must not hold its partition forever. Lost connections retry without limit. */
 #define MAX_ATTEMPTS 8
+/* Processed-markers per multi-row INSERT: 6 binds each, under db.c's 256-bind limit. */
+#define MARKER_CHUNK 40
+/* handle_one in the optimistic mode: the batch must run again the careful way. */
+#define NEED_CAREFUL 1
 
 /* ------------------------------------------------------------------ offsets */
 
@@ -177,6 +189,7 @@ struct job {
 	struct coffer_msg msg;
 	int64_t now;
 	size_t events;
+	bool rejected;      /* a handler rejected it in an earlier run of the batch (reason set) */
 };
 
 struct worker {
@@ -188,6 +201,7 @@ struct worker {
 	bool quit;
 	struct db_conn *db;
 	struct coffer_txn txn;
+	struct outbox_stage stage;
 	unsigned idx;
 };
 
@@ -205,6 +219,7 @@ static void prepare(struct job *j)
 	j->now = cu_now_us();
 	j->result = R_NONE;
 	j->events = 0;
+	j->rejected = false;
 	rd_kafka_headers_t *hd = NULL;
 	rd_kafka_message_headers(m, &hd);
 	const void *v;
@@ -301,19 +316,74 @@ static int insert_marker(struct worker *w, struct job *j, uint64_t *affected)
 	return rc;
 }
 
-/* The part of one message inside the batch transaction. 0, or an error that
- * rolls back the whole batch (transient, or a handler's RETRY). */
-static int handle_one(struct worker *w, struct job *j)
+static char marker_sqls[MARKER_CHUNK + 1][1024];
+static pthread_once_t marker_once = PTHREAD_ONCE_INIT;
+
+static void build_marker_sql(void)
+{
+	for (size_t k = 1; k <= MARKER_CHUNK; k++) {
+		int n = snprintf(marker_sqls[k], sizeof marker_sqls[k],
+		                 "INSERT IGNORE INTO coffer_processed (cluster_id, topic, kpartition, "
+		                 "koffset, tenant_id, processed_at) VALUES ");
+		for (size_t i = 0; i < k; i++)
+			n += snprintf(marker_sqls[k] + n, sizeof marker_sqls[k] - (size_t)n,
+			              "%s(?,?,?,?,?,?)", i ? "," : "");
+	}
+}
+
+/* The markers of every job of the batch (skipped ones have none) in as few
+ * statements as possible. *all_fresh: every row was new, so no job of the batch
+ * was processed before. */
+static int insert_markers(struct worker *w, struct job *js, size_t n, bool *all_fresh)
+{
+	pthread_once(&marker_once, build_marker_sql);
+	struct coffer_val args[MARKER_CHUNK * 6];
+	size_t k = 0, want = 0;
+	uint64_t got = 0;
+	for (size_t i = 0; i <= n; i++) {
+		if (i < n && js[i].kind != K_SKIP) {
+			struct job *j = &js[i];
+			struct coffer_val *a = &args[k++ * 6];
+			a[0] = COFFER_S(cluster_id);
+			a[1] = COFFER_S(rd_kafka_topic_name(j->m->rkt));
+			a[2] = COFFER_I(j->m->partition);
+			a[3] = COFFER_I(j->m->offset);
+			a[4] = COFFER_S(j->has_tenant ? j->tenant.id : "");
+			a[5] = COFFER_T(j->now);
+			want++;
+		}
+		if (k == MARKER_CHUNK || (i == n && k > 0)) {
+			struct coffer_exec_result r = {0};
+			int rc = db_exec(w->db, marker_sqls[k], args, k * 6, &r);
+			if (rc)
+				return rc;
+			got += r.affected;
+			k = 0;
+		}
+	}
+	*all_fresh = got == want;
+	return 0;
+}
+
+/* The part of one message inside the batch transaction. 0, NEED_CAREFUL (only
+ * when @p careful is false), or an error that rolls back the whole batch
+ * (transient, or a handler's RETRY). Careful: insert the marker here and put a
+ * savepoint before the handler; otherwise the marker is in (insert_markers) and
+ * a rejection sends the batch back to run carefully. */
+static int handle_one(struct worker *w, struct job *j, bool careful)
 {
 	j->result = R_NONE;
 	j->events = 0;
-	uint64_t fresh;
-	int rc = insert_marker(w, j, &fresh);
-	if (rc)
-		return rc;
-	if (!fresh) {
-		j->result = R_DUP;
-		return 0;
+	int rc;
+	if (careful) {
+		uint64_t fresh;
+		rc = insert_marker(w, j, &fresh);
+		if (rc)
+			return rc;
+		if (!fresh) {
+			j->result = R_DUP;
+			return 0;
+		}
 	}
 	if (j->kind == K_DEAD) {
 		rc = outbox_write_dead_letter(w->db, j->m, j->has_tenant ? j->tenant.id : "", j->reason,
@@ -343,7 +413,15 @@ static int handle_one(struct worker *w, struct job *j)
 		j->result = R_DISABLED;
 	if (fn == NULL)
 		return 0;
-	if ((rc = db_savepoint(w->db)) != 0)
+	if (j->rejected) {
+		/* Its handler already rejected it (and logged why) in the optimistic run;
+		 * a rejection changes nothing, so the dead letter is all that is left. */
+		if (!careful)
+			return NEED_CAREFUL;
+		j->result = R_REJECT;
+		return outbox_write_dead_letter(w->db, j->m, j->tenant.id, j->reason, j->now);
+	}
+	if (careful && (rc = db_savepoint(w->db)) != 0)
 		return rc;
 	txn_init(&w->txn, w->db, j->now, h->owner->ctx, &j->msg);
 	w->txn.traceparent = j->trace[0];
@@ -353,7 +431,7 @@ static int handle_one(struct worker *w, struct job *j)
 	enum coffer_outcome o = fn(h->owner->ctx, &w->txn, &j->msg, ud);
 	switch (o) {
 	case COFFER_DONE:
-		rc = outbox_write_events(&w->txn, j->now);
+		rc = outbox_stage_events(&w->stage, &w->txn, j->now);
 		j->events = w->txn.nev;
 		if (j->result != R_DISABLED)
 			j->result = R_DONE;
@@ -361,6 +439,12 @@ static int handle_one(struct worker *w, struct job *j)
 	case COFFER_REJECT:
 		snprintf(j->reason, sizeof j->reason, "%s",
 		         w->txn.reason[0] ? w->txn.reason : "rejected by the plugin");
+		if (!careful) {
+			/* No savepoint to undo it alone: the batch runs again, carefully. */
+			j->rejected = true;
+			rc = NEED_CAREFUL;
+			break;
+		}
 		rc = db_rollback_savepoint(w->db);
 		if (rc == 0)
 			rc = outbox_write_dead_letter(w->db, j->m, j->tenant.id, j->reason, j->now);
@@ -416,11 +500,19 @@ static bool run_batch(struct worker *w, struct job *js, size_t n)
 {
 	unsigned backoff = 50;
 	int attempts = 0;
+	bool careful = false;
 	struct log_ctx lc;
 	for (;;) {
 		if (db_ensure(w->db, cfg.stopping) != 0)
 			return false;
+		outbox_stage_clear(&w->stage);
 		int rc = db_begin(w->db);
+		if (rc == 0 && !careful) {
+			bool all_fresh = false;
+			rc = insert_markers(w, js, n, &all_fresh);
+			if (rc == 0 && !all_fresh)
+				rc = NEED_CAREFUL;
+		}
 		size_t i = 0;
 		for (; rc == 0 && i < n; i++) {
 			if (js[i].kind == K_SKIP) {
@@ -428,14 +520,22 @@ static bool run_batch(struct worker *w, struct job *js, size_t n)
 				continue;
 			}
 			set_log_ctx(&lc, &js[i]);
-			rc = handle_one(w, &js[i]);
+			rc = handle_one(w, &js[i], careful);
 		}
+		if (rc == 0)
+			rc = outbox_stage_flush(w->db, &w->stage);
 		if (rc == 0)
 			rc = db_commit(w->db);
 		log_set_ctx(NULL);
 		if (rc == 0)
 			return true;
+		outbox_stage_clear(&w->stage);
 		db_rollback(w->db);
+		if (rc == NEED_CAREFUL) {
+			/* Not a failure: the same batch again, a marker and a savepoint per message. */
+			careful = true;
+			continue;
+		}
 		if (n > 1) {
 			/* Isolate the message that failed: one transaction each from now on. */
 			for (size_t k = 0; k < n; k++)
@@ -536,6 +636,7 @@ static void *worker_main(void *arg)
 	}
 	free(js);
 	txn_free(&w->txn);
+	outbox_stage_free(&w->stage);
 	return NULL;
 }
 

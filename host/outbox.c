@@ -22,7 +22,8 @@
 
 #define BATCH 500
 #define DELETE_CHUNK 32
-#define INSERT_CHUNK 8
+/* Rows per outbox INSERT: 7 binds each, under db.c's 256-bind limit. */
+#define INSERT_CHUNK 32
 
 /* ------------------------------------------------------------------ headers */
 
@@ -145,36 +146,93 @@ static const char *delete_sql(void)
 	return delete_sqlbuf;
 }
 
-int outbox_write_events(struct coffer_txn *t, int64_t now_us)
+/* One encoded outbox row waiting in a stage. */
+struct staged {
+	char event_id[37];
+	char tenant_id[37];
+	int64_t now_us;
+	struct encoded enc;
+};
+
+static void staged_release(struct staged *r)
+{
+	free(r->enc.payload);
+	free(r->enc.hdr);
+	r->enc.payload = NULL;
+	r->enc.hdr = NULL;
+}
+
+void outbox_stage_clear(struct outbox_stage *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		staged_release(&s->rows[i]);
+	s->n = 0;
+}
+
+void outbox_stage_free(struct outbox_stage *s)
+{
+	outbox_stage_clear(s);
+	free(s->rows);
+	s->rows = NULL;
+	s->cap = 0;
+}
+
+int outbox_stage_events(struct outbox_stage *s, const struct coffer_txn *t, int64_t now_us)
+{
+	for (size_t i = 0; i < t->nev; i++) {
+		if (s->n == s->cap) {
+			size_t cap = s->cap ? s->cap * 2 : 64;
+			struct staged *rows = realloc(s->rows, cap * sizeof *rows);
+			if (rows == NULL)
+				return -ENOMEM;
+			s->rows = rows;
+			s->cap = cap;
+		}
+		const struct txn_event *e = &t->ev[i];
+		struct staged *r = &s->rows[s->n];
+		*r = (struct staged){.now_us = now_us};
+		memcpy(r->event_id, e->event_id, sizeof r->event_id);
+		memcpy(r->tenant_id, e->tenant.id, sizeof r->tenant_id);
+		int rc = encode_event(t, e, &r->enc);
+		if (rc != 0) {
+			staged_release(r);
+			return rc;
+		}
+		s->n++;
+	}
+	return 0;
+}
+
+int outbox_stage_flush(struct db_conn *db, struct outbox_stage *s)
 {
 	int rc = 0;
-	for (size_t base = 0; rc == 0 && base < t->nev; base += INSERT_CHUNK) {
-		size_t k = t->nev - base < INSERT_CHUNK ? t->nev - base : INSERT_CHUNK;
-		struct encoded enc[INSERT_CHUNK];
+	for (size_t base = 0; rc == 0 && base < s->n; base += INSERT_CHUNK) {
+		size_t k = s->n - base < INSERT_CHUNK ? s->n - base : INSERT_CHUNK;
 		struct coffer_val args[INSERT_CHUNK * 7];
-		size_t made = 0;
 		for (size_t i = 0; i < k; i++) {
-			const struct txn_event *e = &t->ev[base + i];
-			rc = encode_event(t, e, &enc[i]);
-			made++;
-			if (rc != 0)
-				break;
+			const struct staged *r = &s->rows[base + i];
 			struct coffer_val *a = &args[i * 7];
-			a[0] = COFFER_B(e->event_id, 36);
-			a[1] = COFFER_S(e->tenant.id);
-			a[2] = COFFER_S(enc[i].topic);
-			a[3] = COFFER_B(enc[i].key, 8);
-			a[4] = COFFER_B(enc[i].hdr, enc[i].hdr_len);
-			a[5] = COFFER_S(enc[i].payload);
-			a[6] = COFFER_T(now_us);
+			a[0] = COFFER_B(r->event_id, 36);
+			a[1] = COFFER_S(r->tenant_id);
+			a[2] = COFFER_S(r->enc.topic);
+			a[3] = COFFER_B(r->enc.key, 8);
+			a[4] = COFFER_B(r->enc.hdr, r->enc.hdr_len);
+			a[5] = COFFER_S(r->enc.payload);
+			a[6] = COFFER_T(r->now_us);
 		}
-		if (rc == 0)
-			rc = db_exec(t->db, insert_sql(k), args, k * 7, NULL);
-		for (size_t i = 0; i < made; i++) {
-			free(enc[i].payload);
-			free(enc[i].hdr);
-		}
+		rc = db_exec(db, insert_sql(k), args, k * 7, NULL);
 	}
+	outbox_stage_clear(s);
+	return rc;
+}
+
+int outbox_write_events(struct coffer_txn *t, int64_t now_us)
+{
+	struct outbox_stage s = {0};
+	int rc = outbox_stage_events(&s, t, now_us);
+	if (rc == 0)
+		rc = outbox_stage_flush(t->db, &s);
+	outbox_stage_free(&s);
 	return rc;
 }
 
