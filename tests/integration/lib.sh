@@ -453,3 +453,139 @@ probe_count() {
 }
 
 probe_rows() { sql "SELECT COUNT(*) FROM probe_items"; }
+
+# ------------------------------------------------------------------ drop tests (map drops, inventory plugins)
+
+# The build tree's inventory plugins, loaded next to the probe by drop_start.
+DROP_PLUGIN_DIRS=(--plugin-dir "$abs_top_builddir/plugins/asset" --plugin-dir "$abs_top_builddir/plugins/compartment"
+	--plugin-dir "$abs_top_builddir/plugins/reservation" --plugin-dir "$abs_top_builddir/plugins/drop")
+
+# drop_start NAME [--no-embedded] [cofferd options...]: coffer_start with the
+# asset, compartment, reservation and drop plugins of the build tree.
+drop_start() {
+	local n=$1
+	shift
+	local first=()
+	if [[ ${1:-} == --no-embedded ]]; then
+		first=(--no-embedded)
+		shift
+	fi
+	[[ -f $abs_top_builddir/plugins/drop/.libs/drop.so ]] || skip_test "plugins/drop not built"
+	coffer_start "$n" "${first[@]}" "${DROP_PLUGIN_DIRS[@]}" "$@"
+}
+
+# drop_cmd TYPE JSON [cofferctl send options]: one command on COMMAND_TOPIC_DROP
+# for tenant $T (set by the test).
+drop_cmd() {
+	local type=$1 json=$2
+	shift 2
+	send COMMAND_TOPIC_DROP "$type" "$json" --tenant "$T" --region GMS --version 83.1 "$@"
+}
+
+# drop_rows [WHERE]: "id status reserved_by" of drop_drops rows, by id.
+drop_rows() {
+	sql "SELECT id, status, reserved_by FROM drop_drops ${1:+WHERE $1} ORDER BY tenant_id, id"
+}
+
+# drop_outbox_log_init: from now on every outbox row the host commits is also
+# copied (same transaction, by a trigger) into it_outbox_log, so a test can read
+# the exact order of everything emitted across topics after publication.
+drop_outbox_log_init() {
+	sql "CREATE TABLE it_outbox_log (id BIGINT UNSIGNED PRIMARY KEY, topic VARCHAR(249) NOT NULL,
+		payload MEDIUMBLOB NOT NULL) ENGINE=InnoDB" || die "cannot create it_outbox_log"
+	sql "CREATE TRIGGER it_outbox_log_ai AFTER INSERT ON coffer_outbox FOR EACH ROW
+		INSERT INTO it_outbox_log VALUES (NEW.id, NEW.topic, NEW.payload)" || die "cannot create the outbox trigger"
+}
+
+# drop_outbox_log [AFTER_ID]: "topic<TAB>payload" of the logged rows, in commit order.
+drop_outbox_log() {
+	sql "SELECT topic, payload FROM it_outbox_log WHERE id > ${1:-0} ORDER BY id"
+}
+
+# drop_outbox_last: id of the last logged row (0 if none).
+drop_outbox_last() {
+	sql "SELECT COALESCE(MAX(id), 0) FROM it_outbox_log"
+}
+
+# ------------------------------------------------------------------ the inventory plugins
+
+# inv_start NAME [--no-embedded] [cofferd options...]: coffer_start with real
+# plugins of the build tree instead of the probe: the directories
+# plugins/P for each P of INV_PLUGINS (default "asset compartment reservation").
+inv_start() {
+	local n=$1 ne=() p dirs=()
+	shift
+	if [[ ${1:-} == --no-embedded ]]; then
+		ne=(--no-embedded)
+		shift
+	fi
+	for p in ${INV_PLUGINS:-asset compartment reservation}; do
+		[[ -f $abs_top_builddir/plugins/$p/.libs/$p.so ]] || skip_test "plugins/$p not built"
+		dirs+=("$abs_top_builddir/plugins/$p")
+	done
+	# coffer_start always loads PROBE_DIR: for this call it is the first plugin's directory.
+	local PROBE_DIR=${dirs[0]} extra=() d
+	for d in "${dirs[@]:1}"; do extra+=(--plugin-dir "$d"); done
+	coffer_start "$n" "${ne[@]}" "${extra[@]}" "$@"
+}
+
+# ------------------------------------------------------------------ drop tests: inventory fixtures
+
+# drop_templates: contrib/templates/sample.sql for tenant $T.
+drop_templates() {
+	{ printf "SET @tenant = '%s';\n" "$T"; cat "$abs_top_srcdir/contrib/templates/sample.sql"; } | it_mariadb "$DB_NAME" ||
+		die "cannot load contrib/templates/sample.sql"
+}
+
+# drop_character CHAR...: character CREATED for each CHAR of tenant $T; waits for their compartments.
+drop_character() {
+	local c
+	for c in "$@"; do
+		send EVENT_TOPIC_CHARACTER_STATUS CREATED "{\"characterId\":$c,\"worldId\":0,\"body\":{\"name\":\"c$c\"}}" \
+			--tenant "$T" --region GMS --version 83.1
+	done
+	DROP_WANT=$((5 * $#))
+	wait_until 15 '[[ $(sql "SELECT COUNT(*) FROM compartments WHERE tenant_id = '"'$T'"'") -ge $DROP_WANT ]]' ||
+		die "compartments of $* not created"
+}
+
+# drop_inv CHAR INVTYPE TYPE BODY [TXN] [cofferctl send options]: one
+# COMMAND_TOPIC_COMPARTMENT command of tenant $T (TXN default: a new one).
+drop_inv() {
+	local c=$1 it=$2 type=$3 body=$4 x=${5:-$(uuid)}
+	shift 5 2>/dev/null || shift $#
+	send COMMAND_TOPIC_COMPARTMENT "$type" "{\"transactionId\":\"$x\",\"characterId\":$c,\"inventoryType\":$it,\"body\":$body}" \
+		--tenant "$T" --region GMS --version 83.1 "$@"
+}
+
+# drop_comp CHAR INVTYPE: the compartment id of tenant $T's CHAR and INVTYPE.
+drop_comp() {
+	sql "SELECT id FROM compartments WHERE tenant_id = '$T' AND character_id = $1 AND inventory_type = $2"
+}
+
+# drop_assets CHAR INVTYPE: "slot template quantity" of the compartment's assets, by slot.
+drop_assets() {
+	sql "SELECT a.slot, a.template_id, a.quantity FROM assets a JOIN compartments c ON c.tenant_id = a.tenant_id
+		AND c.id = a.compartment_id WHERE c.tenant_id = '$T' AND c.character_id = $1 AND c.inventory_type = $2 ORDER BY a.slot"
+}
+
+# drop_processed: consumed records committed so far (the host's markers).
+drop_processed() { sql "SELECT COUNT(*) FROM coffer_processed"; }
+
+# drop_quiet [TIMEOUT_S]: until the outbox is empty and no new record was
+# processed for 1 s (the queues drained, drops.md §14.6).
+drop_quiet() {
+	local t=${1:-20} i last=-1 now stable=0
+	for ((i = 0; i < t * 5; i++)); do
+		now=$(drop_processed)
+		if [[ $now == "$last" && $(sql 'SELECT COUNT(*) FROM coffer_outbox') == 0 ]]; then
+			stable=$((stable + 1))
+			((stable >= 5)) && return 0
+		else
+			stable=0
+		fi
+		last=$now
+		sleep 0.2
+	done
+	return 1
+}
