@@ -23,7 +23,7 @@ check "kcat's PUT is applied" wait_count "$T" 2 1
 check "kcat -L lists the topics through port $P" \
 	grep -q 'topic "COMMAND_TOPIC_PROBE"' <(kcat -L -b "$B" -m 5 2>/dev/null)
 check_eq "kcat consumes the events through port $P" \
-	"$(kcat -C -b "$B" -t EVENT_TOPIC_PROBE_STATUS -o beginning -c 2 -e -q -f '%s\n' -m 10 2>/dev/null | jq -s -c 'map(.id) | sort')" '[1,2]'
+	"$(timeout 15 kcat -C -b "$B" -t EVENT_TOPIC_PROBE_STATUS -o beginning -c 2 -q -f '%s\n' 2>/dev/null | jq -s -c 'map(.id) | sort')" '[1,2]'
 check_eq "cofferctl watch through port $P" \
 	"$("$COFFERCTL" --bootstrap "$B" watch EVENT_TOPIC_PROBE_STATUS --from-beginning --count 2 --timeout-ms 5000 2>/dev/null | jq -s -c 'map(.value.value) | sort')" \
 	'["ctl","kcat"]'
