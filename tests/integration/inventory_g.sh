@@ -36,6 +36,7 @@ for tq in 4000000:1000 4000001:1 4000002:1 4000001:2 4000002:2; do
 	inv_cmd "$T" $C 4 CREATE_ASSET "{\"templateId\":${tq%:*},\"quantity\":${tq#*:}}" "$(uuid)"
 done
 check "ETC prepared" wait_until 15 '[[ $(inv_slots "$T" $C 4) == "1:4000000:1000 2:4000001:1 3:4000002:1 4:4000001:2 5:4000002:2" ]]'
+inv_wait_txn "$I" 1 # SQL says it is applied; its event may still be on its way
 check_eq "CAPACITY_CHANGED to 96" "$(inv_txn "$I")" 'COMPARTMENT CAPACITY_CHANGED {"type":4,"capacity":96}'
 for s in 1 2 3 4 5; do E[$s]=$(inv_asset "$T" $C 4 $s); done
 check "their events are in" wait_until 15 '(($(inv_count_ev) >= 12))'
