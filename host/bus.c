@@ -189,7 +189,7 @@ struct job {
 	struct coffer_msg msg;
 	int64_t now;
 	size_t events;
-	bool rejected;      /* a handler rejected it in an earlier run of the batch (reason set) */
+	bool rejected;      /* a handler rejected it in an earlier run of the batch (logged) */
 };
 
 struct worker {
@@ -413,17 +413,13 @@ static int handle_one(struct worker *w, struct job *j, bool careful)
 		j->result = R_DISABLED;
 	if (fn == NULL)
 		return 0;
-	if (j->rejected) {
-		/* Its handler already rejected it (and logged why) in the optimistic run;
-		 * a rejection changes nothing, so the dead letter is all that is left. */
-		if (!careful)
-			return NEED_CAREFUL;
-		j->result = R_REJECT;
-		return outbox_write_dead_letter(w->db, j->m, j->tenant.id, j->reason, j->now);
-	}
 	if (careful && (rc = db_savepoint(w->db)) != 0)
 		return rc;
 	txn_init(&w->txn, w->db, j->now, h->owner->ctx, &j->msg);
+	/* Rejected in a run that was rolled back: the handler runs again, behind its
+	 * savepoint, because its answer may have depended on that run's state (a
+	 * deadlock, a feature switched off since); only the log line is not repeated. */
+	w->txn.quiet_reject = j->rejected;
 	w->txn.traceparent = j->trace[0];
 	w->txn.traceparent_len = j->trace_len[0];
 	w->txn.tracestate = j->trace[1];

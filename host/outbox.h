@@ -17,7 +17,9 @@ int outbox_write_events(struct coffer_txn *t, int64_t now_us);
 /* Events of several messages of one transaction, encoded when each message is
  * done and written together (a multi-row INSERT per 32 rows) just before the
  * commit: one round trip for the batch instead of one per message. Rows keep
- * the order in which they were staged. */
+ * the order in which they were staged. Dead letters are written at once, so they
+ * may get lower ids than the staged events of earlier messages of the batch; they
+ * go to their own topic, so the order of every topic, and of every key, is kept. */
 struct outbox_stage {
 	struct staged *rows;
 	size_t n, cap;

@@ -663,7 +663,9 @@ static enum coffer_outcome h_reject(coffer_txn *txn, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(txn->reason, sizeof txn->reason, fmt, ap);
 	va_end(ap);
-	log_line(COFFER_LOG_WARN, txn->ctx ? pname(txn->ctx->p) : "host", "rejected: %s", txn->reason);
+	if (!txn->quiet_reject)
+		log_line(COFFER_LOG_WARN, txn->ctx ? pname(txn->ctx->p) : "host", "rejected: %s",
+		         txn->reason);
 	return COFFER_REJECT;
 }
 

@@ -61,6 +61,7 @@ struct coffer_txn {
 	struct txn_event *ev;
 	size_t nev, cap;
 	char reason[256];
+	bool quiet_reject;                   /* a rejection was logged already: do not log it again */
 };
 
 /* Loading. A plugin file is refused (logged, COFFER_EABI) on wrong magic/major/newer minor. */
