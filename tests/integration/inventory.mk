@@ -12,3 +12,6 @@ inventory_it_tests = \
 	tests/integration/inventory_h.sh
 TESTS += $(inventory_it_tests)
 EXTRA_DIST += $(inventory_it_tests) tests/integration/inventory_lib.sh
+# Crashes (SIGKILL of the worker cofferd) during a burst: no item duplicated or lost.
+TESTS += tests/integration/crash_recovery.sh
+EXTRA_DIST += tests/integration/crash_recovery.sh
