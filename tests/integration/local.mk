@@ -21,7 +21,8 @@ integration_tests = \
 	tests/integration/embedded_port.sh \
 	tests/integration/concurrency.sh \
 	tests/integration/batch_isolation.sh \
-	tests/integration/startup_sigterm.sh
+	tests/integration/startup_sigterm.sh \
+	tests/integration/db_outage.sh
 TESTS += $(integration_tests)
 TEST_EXTENSIONS = .sh
 SH_LOG_COMPILER = $(SHELL)
