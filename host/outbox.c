@@ -483,6 +483,12 @@ static int publish_round(void)
 	return (int)P.nrows;
 }
 
+static void pause_ms(unsigned ms)
+{
+	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+	nanosleep(&ts, NULL);
+}
+
 static void *publisher_main(void *arg)
 {
 	unsigned backoff = 0;
@@ -494,6 +500,14 @@ static void *publisher_main(void *arg)
 			/* Drain: every writer has stopped; all that committed must leave. */
 			if (n == 0 || mono_ms() > P.deadline_ms)
 				break;
+			if (n < 0 && !db_connected(P.db)) {
+				/* Nothing can leave without the database, and nothing is lost by
+				 * leaving: the rows are committed and the next start publishes them. */
+				LOG_WRN("outbox not drained: database unreachable; published at the next start");
+				break;
+			}
+			if (n < 0)
+				pause_ms(50); /* the broker refused: do not spin until the deadline */
 			continue;
 		}
 		if (n == BATCH)

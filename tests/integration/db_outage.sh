@@ -133,4 +133,17 @@ check_eq "no dead letters" "$(watch_all DEAD_LETTER_TOPIC 1 500 | wc -l)" 0
 check "no dead letter in the log" no_dead_letters_logged
 check "cofferd never stopped" alive
 say "unreachable lines: $(log_count 'database unreachable'), reconnections: $(log_count 'event=db_connected')"
+
+# ---- SIGTERM while the database is down: nothing can be drained, nothing is
+# lost by leaving (the outbox is in the database), so cofferd leaves at once
+# instead of retrying until the 30 s drain deadline.
+db_down
+sleep 0.5
+t0=${EPOCHREALTIME/[.,]/}
+coffer_stop a TERM
+ms=$(((${EPOCHREALTIME/[.,]/} - t0) / 1000))
+check_eq "SIGTERM with the database down: status 0" "${CRC[a]}" 0
+check "... and gone within 10 s, not at the drain deadline (${ms} ms)" test "$ms" -lt 10000
+check "... saying the outbox is left for the next start" grep -q 'outbox not drained: database unreachable' "${CLOG[a]}"
+db_up
 it_finish
