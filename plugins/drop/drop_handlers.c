@@ -170,6 +170,23 @@ static void decode_target(struct cu_dec *dec, const json_t *body, struct drop_ta
 	t->character = cu_u32(dec, body, "characterId");
 }
 
+/* The rest of the common start of the three: refuse what did not decode or names no
+ * character, then lock the addressed drop (found false: no such drop). COFFER_DONE
+ * means go on. */
+static enum coffer_outcome lock_target(struct drop *d, coffer_txn *txn,
+                                       const struct coffer_msg *msg, const struct cu_dec *dec,
+                                       const struct drop_target *t, struct drop_row *r,
+                                       bool *found)
+{
+	if (dec->bad)
+		return d->host->reject(txn, "%s", dec->err);
+	if (t->character == 0)
+		return d->host->reject(txn, "%s with characterId 0 dropId=%u", msg->type, t->drop_id);
+	if (drop_sql_lock(d, txn, msg->tenant->id, t->drop_id, false, r, found) != 0)
+		return COFFER_RETRY;
+	return COFFER_DONE;
+}
+
 enum coffer_outcome drop_on_request_reservation(coffer_ctx *ctx, coffer_txn *txn,
                                                 const struct coffer_msg *msg, void *ud)
 {
@@ -184,16 +201,11 @@ enum coffer_outcome drop_on_request_reservation(coffer_ctx *ctx, coffer_txn *txn
 	(void)cu_i16(&dec, c.body, "characterX"); /* no distance check (§18 point 13) */
 	(void)cu_i16(&dec, c.body, "characterY");
 	int8_t pet_slot = (int8_t)cu_int_def(&dec, c.body, "petSlot", INT8_MIN, INT8_MAX, -1);
-	if (dec.bad)
-		return host->reject(txn, "%s", dec.err);
-	if (t.character == 0)
-		return host->reject(txn, "REQUEST_RESERVATION with characterId 0 dropId=%u", t.drop_id);
-
 	struct drop_row r;
 	bool found;
-	int rc = drop_sql_lock(d, txn, msg->tenant->id, t.drop_id, false, &r, &found);
-	if (rc != 0)
-		return COFFER_RETRY;
+	enum coffer_outcome o = lock_target(d, txn, msg, &dec, &t, &r, &found);
+	if (o != COFFER_DONE)
+		return o;
 	int64_t now = host->now(txn);
 	switch (drop_decide_reserve(found ? &r : NULL, &c.loc, t.character, party, now,
 	                            d->cfg.window_us)) {
@@ -206,8 +218,7 @@ enum coffer_outcome drop_on_request_reservation(coffer_ctx *ctx, coffer_txn *txn
 	case DROP_RESERVE_GRANT:
 		break;
 	}
-	rc = drop_sql_reserve(d, txn, r.tenant.id, r.id, t.character, now, pet_slot);
-	if (rc != 0)
+	if (drop_sql_reserve(d, txn, r.tenant.id, r.id, t.character, now, pet_slot) != 0)
 		return COFFER_RETRY;
 	return emit(d, txn, r.id, drop_ev_reserved(c.txn_id, &r, t.character));
 }
@@ -216,27 +227,19 @@ enum coffer_outcome drop_on_cancel_reservation(coffer_ctx *ctx, coffer_txn *txn,
                                                const struct coffer_msg *msg, void *ud)
 {
 	struct drop *d = ud;
-	const struct coffer_host *host = d->host;
 	struct cu_dec dec = {0};
 	struct drop_cmd c;
 	struct drop_target t;
 	decode_envelope(&dec, msg, &c);
 	decode_target(&dec, c.body, &t);
-	if (dec.bad)
-		return host->reject(txn, "%s", dec.err);
-	if (t.character == 0)
-		return host->reject(txn, "CANCEL_RESERVATION with characterId 0 dropId=%u", t.drop_id);
-
 	struct drop_row r;
 	bool found;
-	int rc = drop_sql_lock(d, txn, msg->tenant->id, t.drop_id, false, &r, &found);
-	if (rc != 0)
+	enum coffer_outcome o = lock_target(d, txn, msg, &dec, &t, &r, &found);
+	if (o != COFFER_DONE)
+		return o;
+	if (drop_decide_cancel(found ? &r : NULL, &c.loc, t.character) &&
+	    drop_sql_release(d, txn, r.tenant.id, r.id) != 0)
 		return COFFER_RETRY;
-	if (drop_decide_cancel(found ? &r : NULL, &c.loc, t.character)) {
-		rc = drop_sql_release(d, txn, r.tenant.id, r.id);
-		if (rc != 0)
-			return COFFER_RETRY;
-	}
 	/* Answered in every case, so the channel can re-enable the client (§5.4). */
 	return emit(d, txn, t.drop_id, drop_ev_failure(c.txn_id, &c.loc, t.drop_id, t.character));
 }
@@ -251,16 +254,11 @@ enum coffer_outcome drop_on_request_pick_up(coffer_ctx *ctx, coffer_txn *txn,
 	struct drop_target t;
 	decode_envelope(&dec, msg, &c);
 	decode_target(&dec, c.body, &t);
-	if (dec.bad)
-		return host->reject(txn, "%s", dec.err);
-	if (t.character == 0)
-		return host->reject(txn, "REQUEST_PICK_UP with characterId 0 dropId=%u", t.drop_id);
-
 	struct drop_row r;
 	bool found;
-	int rc = drop_sql_lock(d, txn, msg->tenant->id, t.drop_id, false, &r, &found);
-	if (rc != 0)
-		return COFFER_RETRY;
+	enum coffer_outcome o = lock_target(d, txn, msg, &dec, &t, &r, &found);
+	if (o != COFFER_DONE)
+		return o;
 	int8_t pet_slot = -1;
 	switch (drop_decide_pickup(found ? &r : NULL, &c.loc, t.character)) {
 	case DROP_PICKUP_NONE:
@@ -279,8 +277,7 @@ enum coffer_outcome drop_on_request_pick_up(coffer_ctx *ctx, coffer_txn *txn,
 		               r.reserved_by);
 		break;
 	}
-	rc = drop_sql_delete(d, txn, r.tenant.id, r.id);
-	if (rc != 0)
+	if (drop_sql_delete(d, txn, r.tenant.id, r.id) != 0)
 		return COFFER_RETRY;
 	return emit(d, txn, r.id, drop_ev_picked_up(c.txn_id, &r, t.character, pet_slot));
 }
