@@ -227,6 +227,39 @@ static enum coffer_outcome answer_error(coffer_ctx *ctx, coffer_txn *txn,
 	return rc ? FAIL(rc) : COFFER_DONE;
 }
 
+/* The common start of ACCEPT and RELEASE: decode (undecodable: reject), read the
+ * u32 body field @p field, answer ERROR @p code for an invalid envelope, lock the
+ * compartment (none: ERROR). True: go on with *c locked; false: the handler
+ * returns *out. */
+static bool cash_cmd_start(coffer_ctx *ctx, coffer_txn *txn, const struct coffer_msg *msg,
+                           const char *code, const char *field,
+                           struct coffer_compartment_cmd *cmd, uint32_t *value,
+                           struct coffer_compartment *c, enum coffer_outcome *out)
+{
+	enum coffer_cmd_status st = asset_svc_cmd_decode(msg, COFFER_CMD_BODY_TXN, cmd);
+	if (st == COFFER_CMD_UNDECODABLE) {
+		*out = H->reject(txn, "%s: %s", msg->type, cmd->err);
+		return false;
+	}
+	struct cu_dec d = {0};
+	*value = cu_u32(&d, cmd->body, field);
+	if (d.bad) {
+		*out = H->reject(txn, "%s: %s", msg->type, d.err);
+		return false;
+	}
+	if (st == COFFER_CMD_INVALID) {
+		*out = answer_error(ctx, txn, cmd, NULL, code, cmd->err);
+		return false;
+	}
+	int rc = asset_sql_compartment_lock(txn, msg->tenant->id, cmd->character_id,
+	                                    cmd->inventory_type, c);
+	if (rc == COFFER_ENOTFOUND)
+		*out = answer_error(ctx, txn, cmd, NULL, code, "no compartment");
+	else if (rc != 0)
+		*out = FAIL(rc);
+	return rc == 0;
+}
+
 enum coffer_outcome asset_on_accept(coffer_ctx *ctx, coffer_txn *txn,
                                     const struct coffer_msg *msg, void *ud)
 {
@@ -234,22 +267,12 @@ enum coffer_outcome asset_on_accept(coffer_ctx *ctx, coffer_txn *txn,
 	static const char code[] = "ACCEPT_COMMAND_FAILED";
 	const char *tenant = msg->tenant->id;
 	struct coffer_compartment_cmd cmd;
-	enum coffer_cmd_status st = asset_svc_cmd_decode(msg, COFFER_CMD_BODY_TXN, &cmd);
-	if (st == COFFER_CMD_UNDECODABLE)
-		return H->reject(txn, "ACCEPT: %s", cmd.err);
-	struct cu_dec d = {0};
-	uint32_t reference_id = cu_u32(&d, cmd.body, "referenceId");
-	if (d.bad)
-		return H->reject(txn, "ACCEPT: %s", d.err);
-	if (st == COFFER_CMD_INVALID)
-		return answer_error(ctx, txn, &cmd, NULL, code, cmd.err);
-
 	struct coffer_compartment c;
-	int rc = asset_sql_compartment_lock(txn, tenant, cmd.character_id, cmd.inventory_type, &c);
-	if (rc == COFFER_ENOTFOUND)
-		return answer_error(ctx, txn, &cmd, NULL, code, "no compartment");
-	if (rc != 0)
-		return FAIL(rc);
+	uint32_t reference_id;
+	enum coffer_outcome o;
+	if (!cash_cmd_start(ctx, txn, msg, code, "referenceId", &cmd, &reference_id, &c, &o))
+		return o;
+	int rc;
 	int16_t slot;
 	rc = asset_svc_next_free_slot(txn, tenant, &c, &slot);
 	if (rc == COFFER_ENOTFOUND)
@@ -289,22 +312,12 @@ enum coffer_outcome asset_on_release(coffer_ctx *ctx, coffer_txn *txn,
 	static const char code[] = "RELEASE_COMMAND_FAILED";
 	const char *tenant = msg->tenant->id;
 	struct coffer_compartment_cmd cmd;
-	enum coffer_cmd_status st = asset_svc_cmd_decode(msg, COFFER_CMD_BODY_TXN, &cmd);
-	if (st == COFFER_CMD_UNDECODABLE)
-		return H->reject(txn, "RELEASE: %s", cmd.err);
-	struct cu_dec d = {0};
-	uint32_t reference_id = cu_u32(&d, cmd.body, "assetId");
-	if (d.bad)
-		return H->reject(txn, "RELEASE: %s", d.err);
-	if (st == COFFER_CMD_INVALID)
-		return answer_error(ctx, txn, &cmd, NULL, code, cmd.err);
-
 	struct coffer_compartment c;
-	int rc = asset_sql_compartment_lock(txn, tenant, cmd.character_id, cmd.inventory_type, &c);
-	if (rc == COFFER_ENOTFOUND)
-		return answer_error(ctx, txn, &cmd, NULL, code, "no compartment");
-	if (rc != 0)
-		return FAIL(rc);
+	uint32_t reference_id;
+	enum coffer_outcome o;
+	if (!cash_cmd_start(ctx, txn, msg, code, "assetId", &cmd, &reference_id, &c, &o))
+		return o;
+	int rc;
 	struct coffer_asset a;
 	/* body.assetId is matched against referenceId, not the asset id (§9.15). */
 	rc = asset_sql_by_reference(txn, tenant, c.id, reference_id, &a);
