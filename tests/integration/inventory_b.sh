@@ -83,9 +83,12 @@ say "SORT"
 S=$(uuid)
 inv_cmd "$T" $C 2 SORT '{}' "$S"
 check "two events" inv_wait_txn "$S" 2
-check_eq "SORT: MOVED(32, slot 1, oldSlot 2), SORT_COMPLETE" "$(inv_txn "$S")" \
-	"ASSET MOVED ${A[2]} 2000000 1 {\"oldSlot\":2}
-COMPARTMENT SORT_COMPLETE {\"type\":2}"
+# The watcher reads each topic on its own, so only the order within a topic is
+# known here (the emit order across topics is checked by the plugin tests).
+check_eq "SORT: MOVED(32, slot 1, oldSlot 2) on the asset topic" "$(inv_txn "$S" | grep '^ASSET')" \
+	"ASSET MOVED ${A[2]} 2000000 1 {\"oldSlot\":2}"
+check_eq "SORT: SORT_COMPLETE on the compartment topic" "$(inv_txn "$S" | grep '^COMPARTMENT')" \
+	"COMPARTMENT SORT_COMPLETE {\"type\":2}"
 inv_check_meta "SORT" "$S" "$T" $C "$USE"
 check_eq "SQL after SORT (1 = 32, 2 = 31, 3 = 33)" "$(inv_slots "$T" $C 2)" "1:2000000:70 2:2000001:100 3:2000001:5"
 check_eq "SQL: ids after SORT" "$(for s in 1 2 3; do inv_asset "$T" $C 2 $s; done | paste -sd' ')" "${A[2]} ${A[1]} ${A[3]}"
