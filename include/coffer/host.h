@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <jansson.h>
 
 #include <coffer/err.h>
@@ -45,6 +46,74 @@ typedef enum coffer_outcome (*coffer_handler_fn)(coffer_ctx *ctx, coffer_txn *tx
  * COFFER_ETRANSIENT is retried at the next tick without an error log).
  */
 typedef int (*coffer_task_fn)(coffer_ctx *ctx, coffer_txn *txn, int64_t now_us, void *ud);
+
+/* ---- ABI 1.1: HTTP routes ---- */
+
+/** One name/value pair of a request: a path variable or a query parameter. */
+struct coffer_http_param {
+	const char *name;
+	const char *value;   /**< percent-decoded, NUL-terminated */
+};
+
+/**
+ * An HTTP request as a route handler sees it. The host has already matched the
+ * route and method and validated the four tenant headers; plugins never see raw
+ * HTTP. Everything is borrowed until the handler returns.
+ */
+struct coffer_http_req {
+	const char *method;                    /**< "GET", "POST" or "DELETE" */
+	const char *pattern;                   /**< the registered pattern, e.g. "/api/drops/{id}" */
+	const char *path;                      /**< the request path, without the query */
+	const struct coffer_tenant *tenant;    /**< validated tenant headers (id lowercase) */
+	const struct coffer_http_param *vars;  /**< path variables, in pattern order */
+	size_t nvars;
+	const struct coffer_http_param *query; /**< query parameters, in request order */
+	size_t nquery;
+	int64_t now_us;                        /**< host clock for this request, UTC microseconds */
+};
+
+/**
+ * What a route handler answers. @c status starts at 200 and @c body at NULL
+ * (an empty body). The host takes the reference to @c body and serialises it
+ * (Content-Type application/json, Go-style escaping of <, >, &, U+2028/9).
+ */
+struct coffer_http_resp {
+	int status;
+	json_t *body;
+};
+
+/**
+ * A route handler. Runs on an HTTP thread inside @p txn: for GET a read-only,
+ * consistent snapshot (a reader never sees half of a command); for POST and
+ * DELETE a read-write transaction with the outbox, exactly like a message
+ * handler (emit works; the tenant for emit is @p req->tenant). The host commits
+ * on COFFER_DONE and answers @p resp; on COFFER_RETRY it rolls back and runs the
+ * handler again a few times, then answers 500; on COFFER_REJECT it rolls back
+ * and answers @p resp (set its status to the 4xx/5xx the contract gives; the
+ * body is usually NULL). May run more than once per request; no effect outside
+ * the transaction.
+ */
+typedef enum coffer_outcome (*coffer_route_fn)(coffer_ctx *ctx, coffer_txn *txn,
+                                                const struct coffer_http_req *req,
+                                                struct coffer_http_resp *resp, void *ud);
+
+/** The value of path variable @p name, or NULL. */
+static inline const char *coffer_http_var(const struct coffer_http_req *req, const char *name)
+{
+	for (size_t i = 0; i < req->nvars; i++)
+		if (strcmp(req->vars[i].name, name) == 0)
+			return req->vars[i].value;
+	return NULL;
+}
+
+/** The first value of query parameter @p name, or NULL when absent. */
+static inline const char *coffer_http_query(const struct coffer_http_req *req, const char *name)
+{
+	for (size_t i = 0; i < req->nquery; i++)
+		if (strcmp(req->query[i].name, name) == 0)
+			return req->query[i].value;
+	return NULL;
+}
 
 /**
  * The host table. Entries are only ever appended: test an entry added after
@@ -168,6 +237,27 @@ struct coffer_host {
 
 	/** The plugin owning @p txn's handler (for logging from shared service code). */
 	coffer_ctx *(*txn_ctx)(coffer_txn *txn);
+
+	/* ---- ABI 1.1 (test with COFFER_HOST_HAS) ---- */
+
+	/**
+	 * Init only. Answer @p method ("GET", "POST" or "DELETE") on @p pattern, a
+	 * path of literal segments and "{name}" segments (one or more characters
+	 * other than '/'), e.g. "/api/characters/{characterId}/inventory". Both
+	 * strings are copied. Routing, 404/405/301, the tenant headers (a bad one
+	 * is answered 400 by the host), limits and serialisation are the host's.
+	 * @return 0, COFFER_EEXIST when the (method, pattern) is taken (logged with
+	 *         both plugins), COFFER_EINVAL on a bad pattern, COFFER_ESTATE outside init.
+	 */
+	int (*on_http)(coffer_ctx *ctx, const char *method, const char *pattern,
+	               coffer_route_fn fn, void *ud);
+
+	/**
+	 * Init only. Declare a logical topic this plugin emits to without consuming
+	 * it (the embedded Kafka creates it; --list-plugins shows it).
+	 * @return 0, COFFER_EINVAL on a bad name, COFFER_ESTATE outside init.
+	 */
+	int (*emits)(coffer_ctx *ctx, const char *topic_var);
 };
 
 /** Whether the host table has @p member (appended after the plugin was built). */
