@@ -30,6 +30,7 @@
 
 #include "embedded.h"
 #include "log.h"
+#include "offsets.h"
 #include "outbox.h"
 #include "registry.h"
 #include "util.h"
@@ -45,124 +46,25 @@
 
 /* ------------------------------------------------------------------ offsets */
 
-struct toppar {
-	char *topic;
-	int32_t partition;
-	int64_t *off;
-	bool *done;
-	size_t head, n, cap;  /* live entries are [head, n) */
-	int64_t commit_next;  /* offset to commit (first not finished), -1 before any */
-	int64_t committed;    /* last commit_next sent asynchronously */
-};
-
-static pthread_mutex_t off_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t off_cond = PTHREAD_COND_INITIALIZER;
-static struct toppar **tps;
-static size_t ntps;
-static long inflight;
-
-static struct toppar *toppar_get(const char *topic, int32_t partition)
-{
-	for (size_t i = 0; i < ntps; i++)
-		if (tps[i]->partition == partition && strcmp(tps[i]->topic, topic) == 0)
-			return tps[i];
-	tps = realloc(tps, (ntps + 1) * sizeof *tps);
-	struct toppar *tp = calloc(1, sizeof *tp);
-	tp->topic = strdup(topic);
-	tp->partition = partition;
-	tp->commit_next = -1;
-	tp->committed = -1;
-	tps[ntps++] = tp;
-	return tp;
-}
-
-static void toppar_add(struct toppar *tp, int64_t offset)
-{
-	if (tp->head > 0 && tp->head == tp->n)
-		tp->head = tp->n = 0;
-	if (tp->n == tp->cap) {
-		if (tp->head > tp->cap / 2) {
-			memmove(tp->off, tp->off + tp->head, (tp->n - tp->head) * sizeof *tp->off);
-			memmove(tp->done, tp->done + tp->head, (tp->n - tp->head) * sizeof *tp->done);
-			tp->n -= tp->head;
-			tp->head = 0;
-		} else {
-			tp->cap = tp->cap ? tp->cap * 2 : 256;
-			tp->off = realloc(tp->off, tp->cap * sizeof *tp->off);
-			tp->done = realloc(tp->done, tp->cap * sizeof *tp->done);
-		}
-	}
-	tp->off[tp->n] = offset;
-	tp->done[tp->n++] = false;
-	inflight++;
-}
-
-/* Mark @p offset finished (@p ok: its effects committed or it needed none). */
-static void toppar_finish(struct toppar *tp, int64_t offset, bool ok)
-{
-	pthread_mutex_lock(&off_lock);
-	size_t lo = tp->head, hi = tp->n;
-	while (lo < hi) { /* offsets are increasing */
-		size_t mid = (lo + hi) / 2;
-		if (tp->off[mid] < offset)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo < tp->n && tp->off[lo] == offset && ok)
-		tp->done[lo] = true;
-	while (tp->head < tp->n && tp->done[tp->head])
-		tp->commit_next = tp->off[tp->head++] + 1;
-	inflight--;
-	pthread_cond_broadcast(&off_cond);
-	pthread_mutex_unlock(&off_lock);
-}
-
+/* What may be committed: host/offsets.c (the first unfinished message holds it back). */
+static struct offsets offs;
 static rd_kafka_t *rk;
+
+static void add_commit_point(void *ud, const char *topic, int32_t partition, int64_t next)
+{
+	rd_kafka_topic_partition_list_add(ud, topic, partition)->offset = next;
+}
 
 static void commit_offsets(bool sync)
 {
-	pthread_mutex_lock(&off_lock);
-	rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new((int)ntps + 1);
-	/* A synchronous commit (revoke, close) resends everything: an asynchronous one
-	 * that failed (rebalance in progress) must not leave its offset behind. */
-	for (size_t i = 0; i < ntps; i++) {
-		if (tps[i]->commit_next >= 0 && (sync || tps[i]->commit_next != tps[i]->committed)) {
-			rd_kafka_topic_partition_list_add(l, tps[i]->topic, tps[i]->partition)->offset =
-				tps[i]->commit_next;
-			tps[i]->committed = tps[i]->commit_next;
-		}
-	}
-	pthread_mutex_unlock(&off_lock);
+	rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(8);
+	offsets_commit_points(&offs, sync, add_commit_point, l);
 	if (l->cnt > 0) {
 		rd_kafka_resp_err_t err = rd_kafka_commit(rk, l, sync ? 0 : 1);
 		if (err && err != RD_KAFKA_RESP_ERR__NO_OFFSET)
 			LOG_WRN("offset commit failed error=\"%s\"", rd_kafka_err2str(err));
 	}
 	rd_kafka_topic_partition_list_destroy(l);
-}
-
-static void wait_inflight_zero(void)
-{
-	pthread_mutex_lock(&off_lock);
-	while (inflight > 0)
-		pthread_cond_wait(&off_cond, &off_lock);
-	pthread_mutex_unlock(&off_lock);
-}
-
-static void forget_partitions(void)
-{
-	pthread_mutex_lock(&off_lock);
-	for (size_t i = 0; i < ntps; i++) {
-		free(tps[i]->topic);
-		free(tps[i]->off);
-		free(tps[i]->done);
-		free(tps[i]);
-	}
-	free(tps);
-	tps = NULL;
-	ntps = 0;
-	pthread_mutex_unlock(&off_lock);
 }
 
 /* ------------------------------------------------------------------ workers */
@@ -625,7 +527,7 @@ static void *worker_main(void *arg)
 			int64_t offset = js[i].m->offset;
 			json_decref(js[i].json);
 			rd_kafka_message_destroy(js[i].m);
-			toppar_finish(js[i].tp, offset, ok);
+			offsets_finish(&offs, js[i].tp, offset, ok);
 		}
 		if (kick)
 			outbox_kick();
@@ -677,10 +579,7 @@ static void dispatch(rd_kafka_message_t *m)
 {
 	const char *real = rd_kafka_topic_name(m->rkt);
 	const char *var = var_of(real);
-	pthread_mutex_lock(&off_lock);
-	struct toppar *tp = toppar_get(real, m->partition);
-	toppar_add(tp, m->offset);
-	pthread_mutex_unlock(&off_lock);
+	struct toppar *tp = offsets_track(&offs, real, m->partition, m->offset);
 	uint64_t h = hash_bytes(1469598103934665603ull, real, strlen(real));
 	h = hash_bytes(h, &m->partition, sizeof m->partition);
 	if (m->key)
@@ -701,9 +600,9 @@ static void rebalance_cb(rd_kafka_t *k, rd_kafka_resp_err_t err,
 		}
 	} else {
 		/* Finish what was handed out and commit it before giving partitions away. */
-		wait_inflight_zero();
+		offsets_wait_idle(&offs);
 		commit_offsets(true);
-		forget_partitions();
+		offsets_forget(&offs);
 		rd_kafka_assign(k, NULL);
 		LOG_INF("event=partitions_revoked count=%d", parts->cnt);
 	}
@@ -738,6 +637,7 @@ int bus_start(const struct bus_cfg *c)
 	cfg = *c;
 	if (cfg.workers == 0)
 		cfg.workers = 1;
+	offsets_init(&offs);
 	char err[512];
 	rd_kafka_conf_set_rebalance_cb(cfg.consumer_conf, rebalance_cb);
 	rk = rd_kafka_new(RD_KAFKA_CONSUMER, cfg.consumer_conf, err, sizeof err);
@@ -833,8 +733,8 @@ void bus_run(void)
 		}
 	}
 	/* Stop: in-flight messages finish, their offsets are committed, then we leave the group. */
-	LOG_INF("event=stopping inflight=%ld", inflight);
-	wait_inflight_zero();
+	LOG_INF("event=stopping inflight=%ld", offsets_inflight(&offs));
+	offsets_wait_idle(&offs);
 	commit_offsets(true);
 	rd_kafka_consumer_close(rk);
 	rd_kafka_destroy(rk);
@@ -855,7 +755,7 @@ void bus_join(void)
 	}
 	free(workers);
 	workers = NULL;
-	forget_partitions();
+	offsets_forget(&offs);
 	free(tmap);
 	tmap = NULL;
 	ntmap = 0;

@@ -6,6 +6,7 @@ host_libcofferhost_la_SOURCES = \
 	host/registry.c host/registry.h \
 	host/outbox.c host/outbox.h \
 	host/bus.c host/bus.h \
+	host/offsets.c host/offsets.h \
 	host/tasks.c host/tasks.h \
 	host/embedded.c host/embedded.h
 host_libcofferhost_la_CFLAGS = $(AM_CFLAGS) $(MYSQL_CFLAGS) $(RDKAFKA_CFLAGS)

@@ -68,3 +68,10 @@ tests_unit_test_loader_SOURCES = tests/unit/test_loader.c
 tests_unit_test_loader_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_loader_LDADD = host/libcofferhost.la $(TEST_LDADD)
 EXTRA_tests_unit_test_loader_DEPENDENCIES = $(loader_fixtures) tests/fixtures/probe.la
+
+# The offset rule: commit only up to the first message that has not committed.
+check_PROGRAMS += tests/unit/test_offsets
+TESTS += tests/unit/test_offsets
+tests_unit_test_offsets_SOURCES = tests/unit/test_offsets.c
+tests_unit_test_offsets_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_offsets_LDADD = host/libcofferhost.la $(TEST_LDADD)
