@@ -1,0 +1,5 @@
+# Item templates from the game-data service (docs/item-data.md): a fake service
+# (fake_data_service.py) on a loopback port, the plugins and cofferctl's importer.
+item_data_it_tests = tests/integration/item_data.sh
+TESTS += $(item_data_it_tests)
+EXTRA_DIST += $(item_data_it_tests) tests/integration/fake_data_service.py
