@@ -119,7 +119,7 @@ check "the outage is logged with the failing URL" \
 check "the command is retried (several requests)" wait_until 15 '(($(hits /api/data/equipment/1112000) >= 3))'
 fake mode/slow?ms=3000 >/dev/null
 B=$(hits /api/data/equipment/1112000)
-check "timeouts go on being retried" wait_until 20 '(($(hits /api/data/equipment/1112000) >= B + 2))'
+check "timeouts go on being retried" wait_until 30 '(($(hits /api/data/equipment/1112000) >= B + 2))'
 check_eq "nothing applied meanwhile" "$(inv_n_txn "$X6")$(inv_n_txn "$X7")" 00
 check_eq "one log line for the whole outage" "$(log_count 'data service unavailable url=')" 1
 fake mode/normal >/dev/null
