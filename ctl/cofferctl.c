@@ -26,6 +26,7 @@
 #include <librdkafka/rdkafka.h>
 #include <mysql.h>
 
+#include "cofferctl.h"
 #include "util.h"
 
 #ifndef PACKAGE_VERSION
@@ -33,8 +34,6 @@
 #endif
 
 /* Exit statuses; 3 tells a test "fewer messages than --count arrived". */
-#define EXIT_FAIL 1
-#define EXIT_USAGE 2
 #define EXIT_SHORT 3
 
 #define DEFAULT_BOOTSTRAP "localhost:9092"
@@ -68,9 +67,22 @@ static const char usage_text[] =
 	"      DEAD_LETTER_TOPIC. A line \"cofferctl: watching ...\" on stderr says when\n"
 	"      it is listening. --count: stop after N; --timeout-ms: stop after MS in\n"
 	"      all; --idle-ms: stop after MS without a message.\n"
+	"  templates import --tenant T --from URL [--ids FILE | --range A-B]\n"
+	"       [--region R] [--version MAJOR.MINOR] [--timeout-ms MS] [--replace]\n"
+	"      Fill item_templates of tenant T from the game-data service at URL (the\n"
+	"      prefix ending in /api/, as DATA_SERVICE_URL): the ids of FILE (one a line,\n"
+	"      # comments) or A..B. Rows already there are kept (--replace: fetched again).\n"
+	"      Tenant headers REGION (GMS) and the version (83.1). Progress on a terminal;\n"
+	"      a summary at the end: fetched, missing, failed. Exit 1 when one failed.\n"
+	"  templates import --tenant T --file F.json|F.sql\n"
+	"      Load a file: JSON, an array of rows ({\"template_id\": 2000000, ...}, the\n"
+	"      column names), or SQL run with @tenant set (contrib/templates/sample.sql).\n"
+	"  templates show TENANT ID\n"
+	"      Print one template row as JSON (exit 1 when there is none).\n"
 	"  feature set TENANT PLUGIN on|off\n"
 	"  feature list [TENANT]\n"
-	"      Per-tenant feature switches in coffer_tenant_features, through DB_HOST\n"
+	"      Per-tenant feature switches in coffer_tenant_features. The database\n"
+	"      commands (templates, feature) connect through DB_HOST\n"
 	"      (127.0.0.1), DB_PORT (3306), DB_USER (coffer), DB_PASSWORD, DB_NAME\n"
 	"      (coffer), or DB_SOCKET when set.\n"
 	"\n"
@@ -111,7 +123,6 @@ static void vsay(const char *fmt, va_list ap)
 }
 
 static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* A diagnostic line on stderr; stdout belongs to the data. */
 static void say(const char *fmt, ...)
@@ -124,7 +135,7 @@ static void say(const char *fmt, ...)
 }
 
 /* say(), then hand back @p code, so callers can `return fail(EXIT_USAGE, ...)`. */
-static int fail(int code, const char *fmt, ...)
+int fail(int code, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -991,7 +1002,7 @@ static const char *env_or(const char *name, const char *def)
 }
 
 /* The same DB_* variables and defaults as cofferd (host/db.c). */
-static MYSQL *feature_connect(void)
+MYSQL *feature_connect(void)
 {
 	const char *host = env_or("DB_HOST", "127.0.0.1");
 	const char *sock = env_or("DB_SOCKET", NULL);
@@ -1290,6 +1301,8 @@ int main(int argc, char **argv)
 		rc = strcmp(cmd, "send") == 0 ? cmd_send(argc, argv) : cmd_watch(argc, argv);
 	} else if (strcmp(cmd, "feature") == 0) {
 		rc = cmd_feature(argc, argv);
+	} else if (strcmp(cmd, "templates") == 0) {
+		rc = cmd_templates(argc, argv);
 	} else if (strcmp(cmd, "help") == 0) {
 		fputs(usage_text, stdout);
 		rc = 0;

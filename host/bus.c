@@ -37,7 +37,10 @@
 
 #define QUEUE_CAP 2048
 /* A message that fails this often while the database answers is dead-lettered:
- * it must not hold its partition forever. Lost connections retry without limit. */
+ * it must not hold its partition forever. Lost connections retry without limit, and
+ * so does a handler's RETRY when none of its statements failed: the handler waits on
+ * something outside the database (the game-data service of the asset plugin) and the
+ * message is good; it is applied once that answers. */
 #define MAX_ATTEMPTS 8
 /* Processed-markers per multi-row INSERT: 6 binds each, under db.c's 256-bind limit. */
 #define MARKER_CHUNK 40
@@ -92,6 +95,7 @@ struct job {
 	int64_t now;
 	size_t events;
 	bool rejected;      /* a handler rejected it in an earlier run of the batch (logged) */
+	bool waits_outside; /* its last RETRY came with no failed statement */
 };
 
 struct worker {
@@ -276,6 +280,7 @@ static int handle_one(struct worker *w, struct job *j, bool careful)
 {
 	j->result = R_NONE;
 	j->events = 0;
+	j->waits_outside = false;
 	int rc;
 	if (careful) {
 		uint64_t fresh;
@@ -349,6 +354,7 @@ static int handle_one(struct worker *w, struct job *j, bool careful)
 		j->result = R_REJECT;
 		break;
 	default:
+		j->waits_outside = !w->txn.sql_failed;
 		rc = COFFER_ETRANSIENT;
 		break;
 	}
@@ -442,8 +448,11 @@ static bool run_batch(struct worker *w, struct job *js, size_t n)
 			return true;
 		}
 		set_log_ctx(&lc, &js[0]);
-		const char *why = rc == COFFER_ETRANSIENT ? db_error(w->db) : coffer_strerror(rc);
-		if (++attempts >= MAX_ATTEMPTS && db_connected(w->db)) {
+		bool outside = rc == COFFER_ETRANSIENT && js[0].waits_outside;
+		const char *why = outside ? "the handler waits for a service outside the database"
+		                  : rc == COFFER_ETRANSIENT ? db_error(w->db)
+		                                            : coffer_strerror(rc);
+		if (!outside && ++attempts >= MAX_ATTEMPTS && db_connected(w->db)) {
 			snprintf(js[0].reason, sizeof js[0].reason, "not applied after %d attempts: %s",
 			         attempts, why);
 			if (dead_letter_alone(w, &js[0]) == 0) {
@@ -452,8 +461,12 @@ static bool run_batch(struct worker *w, struct job *js, size_t n)
 				return true;
 			}
 		}
-		LOG_WRN("message not applied, will retry attempt=%d errno=%u error=\"%s\" retry_ms=%u",
-		        attempts, db_errno(w->db), why, backoff);
+		/* A wait outside is the plugin's to log (once per outage), not once per retry. */
+		if (outside)
+			LOG_DBG("message not applied, will retry error=\"%s\" retry_ms=%u", why, backoff);
+		else
+			LOG_WRN("message not applied, will retry attempt=%d errno=%u error=\"%s\" retry_ms=%u",
+			        attempts, db_errno(w->db), why, backoff);
 		log_set_ctx(NULL);
 		if (*cfg.stopping)
 			return false;

@@ -622,13 +622,19 @@ static int64_t h_now(coffer_txn *txn) { return txn->now_us; }
 static int h_sql_exec(coffer_txn *txn, const char *sql, const struct coffer_val *args,
                       size_t nargs, struct coffer_exec_result *res)
 {
-	return db_exec(txn->db, sql, args, nargs, res);
+	int rc = db_exec(txn->db, sql, args, nargs, res);
+	if (rc != 0 && rc != COFFER_EDUP)
+		txn->sql_failed = true;
+	return rc;
 }
 
 static int h_sql_query(coffer_txn *txn, const char *sql, const struct coffer_val *args,
                        size_t nargs, coffer_row_fn fn, void *ud)
 {
-	return db_select(txn->db, sql, args, nargs, fn, ud);
+	int rc = db_select(txn->db, sql, args, nargs, fn, ud);
+	if (rc != 0 && rc != COFFER_EDUP && rc != COFFER_ESTOP)
+		txn->sql_failed = true;
+	return rc;
 }
 
 static int h_emit(coffer_txn *txn, const struct coffer_tenant *tenant, const char *topic_var,

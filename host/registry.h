@@ -62,6 +62,7 @@ struct coffer_txn {
 	size_t nev, cap;
 	char reason[256];
 	bool quiet_reject;                   /* a rejection was logged already: do not log it again */
+	bool sql_failed;                     /* a statement of the handler failed (not EDUP) */
 };
 
 /* Loading. A plugin file is refused (logged, COFFER_EABI) on wrong magic/major/newer minor. */

@@ -21,7 +21,9 @@ static const struct {
 static int asset_init(coffer_ctx *ctx, const struct coffer_host *h)
 {
 	asset_host = h;
-	int rc = h->provide(ctx, COFFER_SVC_ASSET_NAME, COFFER_SVC_ASSET_VERSION, &asset_api_v1);
+	int rc = asset_data_init(ctx);
+	if (rc == 0)
+		rc = h->provide(ctx, COFFER_SVC_ASSET_NAME, COFFER_SVC_ASSET_VERSION, &asset_api_v1);
 	for (size_t i = 0; rc == 0 && i < sizeof commands / sizeof commands[0]; i++) {
 		rc = h->on_message(ctx, COFFER_TOPIC_COMPARTMENT_COMMAND, commands[i].type,
 		                   commands[i].fn, NULL);
@@ -36,10 +38,20 @@ static int asset_init(coffer_ctx *ctx, const struct coffer_host *h)
 	return rc;
 }
 
+static int asset_start(coffer_ctx *ctx) { return asset_data_start(ctx); }
+
+static void asset_fini(coffer_ctx *ctx)
+{
+	(void)ctx;
+	asset_data_fini();
+}
+
 COFFER_PLUGIN(
 	.name = "asset",
 	.version = "1.0.0",
 	.summary = "Inventory assets, item templates and the shared asset service",
 	.provides = COFFER_PROVIDES({COFFER_SVC_ASSET_NAME, COFFER_SVC_ASSET_VERSION}),
 	.init = asset_init,
+	.start = asset_start,
+	.fini = asset_fini,
 );

@@ -62,6 +62,19 @@ int asset_svc_from_template(coffer_txn *txn, const char *tenant, uint32_t templa
 int asset_svc_cash_item(coffer_txn *txn, const char *tenant, uint32_t id,
                         struct coffer_cash_item *out);
 
+/* ---- asset_data.c: the game-data service behind item_templates ---- */
+
+int asset_data_init(coffer_ctx *ctx);
+int asset_data_start(coffer_ctx *ctx);
+void asset_data_fini(void);
+bool asset_data_configured(void);
+/* The row of @p template_id exists afterwards when the service knows it (fetched and stored
+ * in @p txn when missing); 0, COFFER_ETRANSIENT (service down or garbage) or a SQL error. */
+int asset_data_ensure(coffer_txn *txn, const struct coffer_tenant *tenant, uint32_t template_id);
+/* The service entry template_load. */
+int asset_data_template_load(coffer_txn *txn, const struct coffer_tenant *tenant,
+                             uint32_t template_id, struct coffer_item_template *out);
+
 /* ---- asset_events.c ---- */
 
 json_t *asset_ev_reference_data(const struct coffer_asset *a);

@@ -54,8 +54,13 @@ enum coffer_outcome asset_on_create_asset(coffer_ctx *ctx, coffer_txn *txn,
 	if (!asset_rules_expiration_ok(expiration))
 		return H->reject(txn, "CREATE_ASSET: expiration out of range");
 
+	/* Equipment is built from its template: fetched (when missing and a data service is
+	 * configured) before the lock, so no compartment waits on HTTP. */
+	int rc;
+	if (kind == COFFER_KIND_EQUIPABLE && (rc = asset_data_ensure(txn, msg->tenant, template_id)) != 0)
+		return FAIL(rc);
 	struct coffer_compartment c;
-	int rc = asset_sql_compartment_lock(txn, tenant, cmd.character_id, cmd.inventory_type, &c);
+	rc = asset_sql_compartment_lock(txn, tenant, cmd.character_id, cmd.inventory_type, &c);
 	if (rc == COFFER_ENOTFOUND) {
 		COFFER_LOGH(H, ctx, COFFER_LOG_INFO,
 		            "CREATE_ASSET failed: no compartment character=%u type=%u", cmd.character_id,

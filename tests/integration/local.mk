@@ -31,3 +31,4 @@ AM_TESTS_ENVIRONMENT = abs_top_builddir='$(abs_top_builddir)' abs_top_srcdir='$(
 EXTRA_DIST += $(integration_tests) tests/integration/lib.sh
 include tests/integration/inventory.mk
 include tests/integration/drop.mk
+include tests/integration/item_data.mk
