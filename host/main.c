@@ -22,7 +22,9 @@
 #include "bus.h"
 #include "db.h"
 #include "embedded.h"
+#include "health.h"
 #include "log.h"
+#include "metrics.h"
 #include "outbox.h"
 #include "registry.h"
 #include "tasks.h"
@@ -409,6 +411,7 @@ static void *signal_main(void *arg)
 				tasks_request_reload();
 			continue;
 		}
+		health_set_stopping(); /* /readyz: 503 from now on */
 		LOG_INF("event=signal signal=%s", sig == SIGTERM ? "SIGTERM" : "SIGINT");
 		stopping = true;
 		return NULL;
@@ -452,6 +455,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	log_set_level((enum coffer_log_level)lvl);
+	metrics_init(); /* before any thread counts */
 
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGTERM);
@@ -492,11 +496,15 @@ int main(int argc, char **argv)
 	}
 	LOG_INF("event=starting version=%s plugins=%zu handlers=%zu tasks=%zu", PACKAGE_VERSION,
 	        reg_plugin_count(), reg_handler_count(), reg_task_count());
+	if (!o.migrate_only)
+		health_start(&o.db);
 
 	if (migrate_all(&o, o.sql_dirs) != 0) {
+		health_stop();
 		reg_fini_all(o.keep_plugins);
 		return start_failed();
 	}
+	health_set_migrated();
 	if (o.migrate_only) {
 		reg_fini_all(o.keep_plugins);
 		return 0;
@@ -554,6 +562,7 @@ int main(int argc, char **argv)
 		tasks_join();
 		reg_stop_all();
 		outbox_join();
+		health_stop();
 		reg_fini_all(o.keep_plugins);
 		embedded_stop();
 		return status;
@@ -568,6 +577,7 @@ int main(int argc, char **argv)
 	long left = outbox_join();
 	if (left > 0)
 		LOG_WRN("outbox not drained rows=%ld: published at the next start", left);
+	health_stop();
 	reg_fini_all(o.keep_plugins);
 	embedded_stop();
 	LOG_INF("event=stopped");
