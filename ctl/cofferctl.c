@@ -26,6 +26,7 @@
 #include <librdkafka/rdkafka.h>
 #include <mysql.h>
 
+#include "status.h"
 #include "util.h"
 
 #ifndef PACKAGE_VERSION
@@ -73,6 +74,11 @@ static const char usage_text[] =
 	"      Per-tenant feature switches in coffer_tenant_features, through DB_HOST\n"
 	"      (127.0.0.1), DB_PORT (3306), DB_USER (coffer), DB_PASSWORD, DB_NAME\n"
 	"      (coffer), or DB_SOCKET when set.\n"
+	"  status [--url URL] [--watch [SECONDS]]\n"
+	"      cofferd's readiness, consumer lag, outbox backlog and age, dead letters\n"
+	"      and rejections per minute, per-type rates: from its /readyz and /metrics\n"
+	"      (URL default $COFFER_URL, else http://127.0.0.1:$REST_PORT, 8080). Exit\n"
+	"      status 0 when ready, 1 when not ready or unreachable.\n"
 	"\n"
 	"TOPIC is a logical name (COMMAND_TOPIC_DROP, EVENT_TOPIC_ASSET_STATUS, ...): the\n"
 	"real topic is the environment variable of that name, else the name itself\n"
@@ -1290,6 +1296,8 @@ int main(int argc, char **argv)
 		rc = strcmp(cmd, "send") == 0 ? cmd_send(argc, argv) : cmd_watch(argc, argv);
 	} else if (strcmp(cmd, "feature") == 0) {
 		rc = cmd_feature(argc, argv);
+	} else if (strcmp(cmd, "status") == 0) {
+		rc = cmd_status(argc, argv);
 	} else if (strcmp(cmd, "help") == 0) {
 		fputs(usage_text, stdout);
 		rc = 0;
