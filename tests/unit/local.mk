@@ -68,3 +68,10 @@ tests_unit_test_loader_SOURCES = tests/unit/test_loader.c
 tests_unit_test_loader_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_loader_LDADD = host/libcofferhost.la $(TEST_LDADD)
 EXTRA_tests_unit_test_loader_DEPENDENCIES = $(loader_fixtures) tests/fixtures/probe.la
+
+# The metrics registry: per-thread shards, folding, the text exposition.
+check_PROGRAMS += tests/unit/test_metrics
+TESTS += tests/unit/test_metrics
+tests_unit_test_metrics_SOURCES = tests/unit/test_metrics.c
+tests_unit_test_metrics_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_metrics_LDADD = host/libcofferhost.la $(TEST_LDADD)
