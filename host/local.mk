@@ -3,7 +3,8 @@ noinst_LTLIBRARIES += host/libcofferhost.la
 host_libcofferhost_la_SOURCES = \
 	host/db.c host/db.h \
 	host/log.c host/log.h \
-	host/registry.c host/registry.h \
+	host/loader.c host/registry.c host/registry.h host/settings.c \
+	host/hosttab.c host/txn.c \
 	host/outbox.c host/outbox.h \
 	host/bus.c host/bus.h \
 	host/tasks.c host/tasks.h \
