@@ -41,6 +41,8 @@ static const struct coffer_host host_table = {
 	.reject = txn_h_reject,
 	.uuid = cu_uuid_new,
 	.txn_ctx = txn_h_txn_ctx,
+	.on_http = reg_on_http,
+	.emits = reg_emits,
 };
 
 const struct coffer_host *reg_host(void) { return &host_table; }

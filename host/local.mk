@@ -8,9 +8,11 @@ host_libcofferhost_la_SOURCES = \
 	host/outbox.c host/outbox.h \
 	host/bus.c host/bus.h \
 	host/tasks.c host/tasks.h \
-	host/embedded.c host/embedded.h
-host_libcofferhost_la_CFLAGS = $(AM_CFLAGS) $(MYSQL_CFLAGS) $(RDKAFKA_CFLAGS)
-host_libcofferhost_la_LIBADD = lib/libcoffer_util.la $(MYSQL_LIBS) $(RDKAFKA_LIBS) $(JANSSON_LIBS) $(UUID_LIBS)
+	host/embedded.c host/embedded.h \
+	host/router.c host/router.h \
+	host/http.c host/http.h
+host_libcofferhost_la_CFLAGS = $(AM_CFLAGS) $(MYSQL_CFLAGS) $(RDKAFKA_CFLAGS) $(MHD_CFLAGS)
+host_libcofferhost_la_LIBADD = lib/libcoffer_util.la $(MYSQL_LIBS) $(RDKAFKA_LIBS) $(JANSSON_LIBS) $(UUID_LIBS) $(MHD_LIBS)
 
 bin_PROGRAMS += host/cofferd
 host_cofferd_SOURCES = host/main.c

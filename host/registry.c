@@ -1,12 +1,14 @@
 /* host/registry.c: what plugins register (message handlers, refusals, periodic
- * tasks, services), the "init only" rule, and undoing a plugin's registrations. */
+ * tasks, services, HTTP routes, emitted topics), the "init only" rule, and undoing a plugin's registrations. */
 #include "registry.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "log.h"
+#include "router.h"
 
 struct service {
 	char *name;
@@ -21,6 +23,10 @@ static struct task *tasks;
 static size_t ntasks, captasks;
 static struct service *services;
 static size_t nservices, capservices;
+static struct route *routes;
+static size_t nroutes, caproutes;
+static struct emitted *emitted;
+static size_t nemitted, capemitted;
 static coffer_ctx *initing; /* registration is allowed for this plugin only */
 
 /* ------------------------------------------------------------------ small helpers */
@@ -150,6 +156,59 @@ int reg_provide(coffer_ctx *ctx, const char *name, unsigned version, const void 
 	return 0;
 }
 
+static bool http_method_ok(const char *m)
+{
+	return m && (strcmp(m, "GET") == 0 || strcmp(m, "POST") == 0 || strcmp(m, "DELETE") == 0);
+}
+
+int reg_on_http(coffer_ctx *ctx, const char *method, const char *pattern, coffer_route_fn fn,
+                void *ud)
+{
+	if (!may_register(ctx, "on_http"))
+		return COFFER_ESTATE;
+	if (!http_method_ok(method) || !router_pattern_valid(pattern) || fn == NULL) {
+		LOG_ERR("bad route plugin=%s method=%s pattern=\"%s\" (GET, POST or DELETE on a path "
+		        "of literal and {name} segments)",
+		        reg_pname(ctx->p), method ? method : "(null)", pattern ? pattern : "(null)");
+		return COFFER_EINVAL;
+	}
+	/* The router's own rule for a clash ("{a}" and "{b}" are the same route). */
+	for (size_t i = 0; i < nroutes; i++) {
+		struct router one = {0};
+		router_add(&one, routes[i].method, routes[i].pattern, NULL);
+		int clash = router_add(&one, method, pattern, NULL) == -EEXIST;
+		router_free(&one);
+		if (clash) {
+			LOG_ERR("duplicate route method=%s pattern=\"%s\" plugin=%s owner=%s "
+			        "owner_pattern=\"%s\" owner_file=%s",
+			        method, pattern, reg_pname(ctx->p), reg_pname(routes[i].owner),
+			        routes[i].pattern, routes[i].owner->path);
+			return COFFER_EEXIST;
+		}
+	}
+	routes = reg_grow(routes, &caproutes, nroutes + 1, sizeof *routes);
+	routes[nroutes++] = (struct route){.method = strdup(method), .pattern = strdup(pattern),
+	                                   .owner = ctx->p, .fn = fn, .ud = ud};
+	return 0;
+}
+
+int reg_emits(coffer_ctx *ctx, const char *topic_var)
+{
+	if (!may_register(ctx, "emits"))
+		return COFFER_ESTATE;
+	if (!reg_topic_var_valid(topic_var)) {
+		LOG_ERR("bad emitted topic plugin=%s topic=%s", reg_pname(ctx->p),
+		        topic_var ? topic_var : "(null)");
+		return COFFER_EINVAL;
+	}
+	for (size_t i = 0; i < nemitted; i++)
+		if (emitted[i].owner == ctx->p && strcmp(emitted[i].topic_var, topic_var) == 0)
+			return 0;
+	emitted = reg_grow(emitted, &capemitted, nemitted + 1, sizeof *emitted);
+	emitted[nemitted++] = (struct emitted){.topic_var = strdup(topic_var), .owner = ctx->p};
+	return 0;
+}
+
 const void *reg_lookup(coffer_ctx *ctx, const char *name, unsigned min_version)
 {
 	for (size_t i = 0; i < nservices; i++) {
@@ -195,6 +254,24 @@ void reg_unregister(struct plugin *p)
 			services[j++] = services[i];
 	}
 	nservices = j;
+	j = 0;
+	for (size_t i = 0; i < nroutes; i++) {
+		if (routes[i].owner == p) {
+			free(routes[i].method);
+			free(routes[i].pattern);
+		} else {
+			routes[j++] = routes[i];
+		}
+	}
+	nroutes = j;
+	j = 0;
+	for (size_t i = 0; i < nemitted; i++) {
+		if (emitted[i].owner == p)
+			free(emitted[i].topic_var);
+		else
+			emitted[j++] = emitted[i];
+	}
+	nemitted = j;
 }
 
 void reg_free_all(void)
@@ -202,14 +279,23 @@ void reg_free_all(void)
 	free(handlers);
 	free(tasks);
 	free(services);
+	free(routes);
+	free(emitted);
 	handlers = NULL;
 	tasks = NULL;
 	services = NULL;
+	routes = NULL;
+	emitted = NULL;
 	nhandlers = caphandlers = ntasks = captasks = nservices = capservices = 0;
+	nroutes = caproutes = nemitted = capemitted = 0;
 }
 
 size_t reg_handler_count(void) { return nhandlers; }
 struct handler *reg_handler(size_t i) { return &handlers[i]; }
+size_t reg_route_count(void) { return nroutes; }
+struct route *reg_route(size_t i) { return &routes[i]; }
+size_t reg_emitted_count(void) { return nemitted; }
+struct emitted *reg_emitted(size_t i) { return &emitted[i]; }
 size_t reg_task_count(void) { return ntasks; }
 struct task *reg_task(size_t i) { return &tasks[i]; }
 

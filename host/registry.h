@@ -45,6 +45,21 @@ struct task {
 	int64_t next_us;
 };
 
+/* An HTTP route (host->on_http). */
+struct route {
+	char *method;
+	char *pattern;
+	struct plugin *owner;
+	coffer_route_fn fn;
+	void *ud;
+};
+
+/* A topic a plugin emits to without consuming it (host->emits). */
+struct emitted {
+	char *topic_var;
+	struct plugin *owner;
+};
+
 /* An event a handler emitted, kept in its transaction until the outbox write. */
 struct txn_event {
 	char *topic_var;
@@ -58,7 +73,9 @@ struct coffer_txn {
 	struct db_conn *db;
 	int64_t now_us;
 	coffer_ctx *ctx;                     /* plugin whose handler/task runs */
-	const struct coffer_msg *msg;        /* NULL for periodic tasks */
+	const struct coffer_msg *msg;        /* NULL for periodic tasks and routes */
+	const struct coffer_tenant *tenant;  /* emit's default tenant: the message's or request's */
+	bool read_only;                      /* a GET route's snapshot: emit is refused */
 	const char *traceparent, *tracestate;
 	size_t traceparent_len, tracestate_len;
 	struct txn_event *ev;
@@ -87,6 +104,10 @@ struct handler *reg_handler(size_t i);
 const struct handler *reg_find(const char *topic_var, const char *type);
 size_t reg_task_count(void);
 struct task *reg_task(size_t i);
+size_t reg_route_count(void);
+struct route *reg_route(size_t i);
+size_t reg_emitted_count(void);
+struct emitted *reg_emitted(size_t i);
 
 /* Settings: --set plugin.key=value (wins over COFFER_PLUGIN_KEY). */
 int reg_set_config(const char *assignment);
@@ -126,6 +147,9 @@ int reg_on_disabled(coffer_ctx *ctx, const char *topic_var, const char *type, co
                     void *ud);
 int reg_every(coffer_ctx *ctx, const char *name, unsigned interval_ms, coffer_task_fn fn, void *ud);
 int reg_provide(coffer_ctx *ctx, const char *name, unsigned version, const void *api);
+int reg_on_http(coffer_ctx *ctx, const char *method, const char *pattern, coffer_route_fn fn,
+                void *ud);
+int reg_emits(coffer_ctx *ctx, const char *topic_var);
 const void *reg_lookup(coffer_ctx *ctx, const char *name, unsigned min_version);
 const char *reg_config(coffer_ctx *ctx, const char *key, const char *def);
 int64_t reg_config_int(coffer_ctx *ctx, const char *key, int64_t def);

@@ -34,7 +34,13 @@ int txn_h_emit(coffer_txn *txn, const struct coffer_tenant *tenant, const char *
 		        topic_var ? topic_var : "(null)");
 		return COFFER_EINVAL;
 	}
-	if (tenant == NULL && (txn->msg == NULL || txn->msg->tenant == NULL)) {
+	if (txn->read_only) {
+		json_decref(value);
+		LOG_ERR("emit refused in a read-only (GET) route plugin=%s topic=%s",
+		        txn->ctx ? reg_pname(txn->ctx->p) : "?", topic_var);
+		return COFFER_ESTATE;
+	}
+	if (tenant == NULL && txn->tenant == NULL) {
 		json_decref(value);
 		LOG_ERR("emit without a tenant plugin=%s topic=%s", txn->ctx ? reg_pname(txn->ctx->p) : "?",
 		        topic_var);
@@ -44,7 +50,7 @@ int txn_h_emit(coffer_txn *txn, const struct coffer_tenant *tenant, const char *
 	struct txn_event *e = &txn->ev[txn->nev++];
 	e->topic_var = strdup(topic_var);
 	e->key = key;
-	e->tenant = tenant ? *tenant : *txn->msg->tenant;
+	e->tenant = tenant ? *tenant : *txn->tenant;
 	e->value = value;
 	cu_uuid_new(e->event_id);
 	return 0;
@@ -70,7 +76,8 @@ void txn_init(struct coffer_txn *t, struct db_conn *db, int64_t now_us, coffer_c
 	txn_clear_events(t);
 	struct txn_event *ev = t->ev;
 	size_t cap = t->cap;
-	*t = (struct coffer_txn){.db = db, .now_us = now_us, .ctx = ctx, .msg = msg, .ev = ev, .cap = cap};
+	*t = (struct coffer_txn){.db = db, .now_us = now_us, .ctx = ctx, .msg = msg,
+	                         .tenant = msg ? msg->tenant : NULL, .ev = ev, .cap = cap};
 }
 
 void txn_clear_events(struct coffer_txn *t)
