@@ -760,11 +760,13 @@ static bool read_embedded_id(const char *bootstrap_from)
 }
 
 /* ---- metrics: consumer lag from librdkafka's statistics (host/metrics.c) ---- */
+#ifndef COFFER_NO_METRICS
 static int stats_cb(rd_kafka_t *k, char *json, size_t len, void *opaque)
 {
 	metrics_kafka_stats(json, len);
 	return 0; /* librdkafka frees json */
 }
+#endif
 
 static void metrics_setup(rd_kafka_conf_t *conf)
 {

@@ -515,6 +515,7 @@ void metrics_features(size_t on, size_t off)
 }
 
 /* HTTP: a small per-thread cache in front of the locked series lookup. */
+#ifndef COFFER_NO_METRICS
 struct http_key {
 	const char *method, *pattern;
 	int status;
@@ -523,6 +524,7 @@ struct http_key {
 };
 static _Thread_local struct http_key http_cache[32];
 static _Thread_local size_t http_ncache;
+#endif
 
 void metrics_http(const char *method, const char *pattern, int status, int64_t ns)
 {
