@@ -834,6 +834,7 @@ int bus_start(const struct bus_cfg *c)
 	}
 	if (subs->cnt == 0) {
 		LOG_WRN("no plugin handles any message: nothing to consume");
+		health_set_assigned(true); /* nothing to be assigned: ready without it */
 	} else {
 		rd_kafka_resp_err_t e = rd_kafka_subscribe(rk, subs);
 		if (e) {

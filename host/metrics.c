@@ -236,7 +236,7 @@ static void out_double(struct metrics_out *o, double v)
 	else if (v == floor(v) && fabs(v) < 1e15)
 		snprintf(b, sizeof b, "%.0f", v);
 	else
-		snprintf(b, sizeof b, "%.17g", v);
+		snprintf(b, sizeof b, "%.10g", v);
 	out_str(o, b);
 }
 
