@@ -23,7 +23,8 @@ integration_tests = \
 	tests/integration/batch_isolation.sh \
 	tests/integration/startup_sigterm.sh \
 	tests/integration/db_outage.sh \
-	tests/integration/readyz.sh
+	tests/integration/readyz.sh \
+	tests/integration/metrics.sh
 TESTS += $(integration_tests)
 TEST_EXTENSIONS = .sh
 SH_LOG_COMPILER = $(SHELL)
