@@ -24,7 +24,8 @@ integration_tests = \
 	tests/integration/startup_sigterm.sh \
 	tests/integration/db_outage.sh \
 	tests/integration/readyz.sh \
-	tests/integration/metrics.sh
+	tests/integration/metrics.sh \
+	tests/integration/consumer_lag.sh
 TESTS += $(integration_tests)
 TEST_EXTENSIONS = .sh
 SH_LOG_COMPILER = $(SHELL)
