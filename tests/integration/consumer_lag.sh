@@ -14,6 +14,7 @@ it_create_db KDB k
 coffer_start k --partitions 1 --group-id coffer-k --db-name "$KDB" --http-listen off
 coffer_start a --no-embedded --bootstrap-servers "$(bootstrap k)" $(obs_args a)
 OBS_INSTANCE=a
+obs_require_counting
 coffer_use k # cofferctl send goes to k's embedded Kafka
 T=$(uuid)
 lag() { obs_value coffer_consumer_lag topic=COMMAND_TOPIC_PROBE; }

@@ -13,6 +13,7 @@ obs_require
 require_tools kcat
 coffer_start a --partitions 1 $(obs_args a)
 OBS_INSTANCE=a
+obs_require_counting
 T=$(uuid)
 P='topic=COMMAND_TOPIC_PROBE type=PUT'
 cnt() { obs_value coffer_messages_total $P "outcome=$1"; }

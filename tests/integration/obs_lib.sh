@@ -27,3 +27,9 @@ obs_value() {
 	/usr/bin/python3 "$PROM" value "$f" "$@"
 	rm -f "$f"
 }
+
+# obs_require_counting: skip in a --disable-metrics build (after the first cofferd is up).
+obs_require_counting() {
+	[[ $(obs_value coffer_build_info metrics=false) == 0 ]] ||
+		skip_test "cofferd was built with --disable-metrics"
+}

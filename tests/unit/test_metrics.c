@@ -52,6 +52,9 @@ static char *render(void)
 static void test_fold_and_format(void **state)
 {
 	(void)state;
+#ifdef COFFER_NO_METRICS
+	skip(); /* --disable-metrics: nothing is counted */
+#endif
 	struct metrics_family *c = metrics_counter("t_things_total", "Things \\ counted\nhere.", "kind");
 	slot_a = metrics_series(c, (const char *[]){"a\"b\\c\nd"});
 	assert_int_equal(metrics_series(c, (const char *[]){"a\"b\\c\nd"}), slot_a);
@@ -97,6 +100,9 @@ static void test_fold_and_format(void **state)
 static void test_host_families_parse(void **state)
 {
 	(void)state;
+#ifdef COFFER_NO_METRICS
+	skip();
+#endif
 	metrics_init();
 	metrics_msg_register("COMMAND_TOPIC_PROBE", "PUT");
 	int idx = metrics_msg_index("COMMAND_TOPIC_PROBE", "PUT");
