@@ -27,6 +27,7 @@
 #include <mysql.h>
 
 #include "cofferctl.h"
+#include "status.h"
 #include "util.h"
 
 #ifndef PACKAGE_VERSION
@@ -85,6 +86,11 @@ static const char usage_text[] =
 	"      commands (templates, feature) connect through DB_HOST\n"
 	"      (127.0.0.1), DB_PORT (3306), DB_USER (coffer), DB_PASSWORD, DB_NAME\n"
 	"      (coffer), or DB_SOCKET when set.\n"
+	"  status [--url URL] [--watch [SECONDS]]\n"
+	"      cofferd's readiness, consumer lag, outbox backlog and age, dead letters\n"
+	"      and rejections per minute, per-type rates: from its /readyz and /metrics\n"
+	"      (URL default $COFFER_URL, else http://127.0.0.1:$REST_PORT, 8080). Exit\n"
+	"      status 0 when ready, 1 when not ready or unreachable.\n"
 	"\n"
 	"TOPIC is a logical name (COMMAND_TOPIC_DROP, EVENT_TOPIC_ASSET_STATUS, ...): the\n"
 	"real topic is the environment variable of that name, else the name itself\n"
@@ -1303,6 +1309,8 @@ int main(int argc, char **argv)
 		rc = cmd_feature(argc, argv);
 	} else if (strcmp(cmd, "templates") == 0) {
 		rc = cmd_templates(argc, argv);
+	} else if (strcmp(cmd, "status") == 0) {
+		rc = cmd_status(argc, argv);
 	} else if (strcmp(cmd, "help") == 0) {
 		fputs(usage_text, stdout);
 		rc = 0;

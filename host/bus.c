@@ -29,8 +29,10 @@
 #include <coffer/err.h>
 
 #include "embedded.h"
+#include "health.h"
 #include "log.h"
 #include "offsets.h"
+#include "metrics.h"
 #include "outbox.h"
 #include "registry.h"
 #include "util.h"
@@ -96,6 +98,7 @@ struct job {
 	size_t events;
 	bool rejected;      /* a handler rejected it in an earlier run of the batch (logged) */
 	bool waits_outside; /* its last RETRY came with no failed statement */
+	int midx;           /* metrics: its (topic, type) series */
 };
 
 struct worker {
@@ -160,6 +163,7 @@ static void prepare(struct job *j)
 	json_error_t err;
 	j->json = m->payload ? json_loadb(m->payload, m->len, 0, &err) : NULL;
 	j->kind = K_DEAD;
+	j->midx = metrics_msg_index(j->topic_var, NULL);
 	if (j->json == NULL) {
 		snprintf(j->reason, sizeof j->reason, "not JSON: %s", m->payload ? err.text : "empty");
 		return;
@@ -174,6 +178,8 @@ static void prepare(struct job *j)
 		return;
 	}
 	j->h = reg_find(j->topic_var, type);
+	if (j->h != NULL)
+		j->midx = metrics_msg_index(j->topic_var, type);
 	if (j->h == NULL) {
 		if (!is_command_topic(j->topic_var)) {
 			j->kind = K_SKIP; /* events nobody handles are normal traffic */
@@ -331,7 +337,9 @@ static int handle_one(struct worker *w, struct job *j, bool careful)
 	w->txn.traceparent_len = j->trace_len[0];
 	w->txn.tracestate = j->trace[1];
 	w->txn.tracestate_len = j->trace_len[1];
+	int64_t t0 = metrics_now_ns();
 	enum coffer_outcome o = fn(h->owner->ctx, &w->txn, &j->msg, ud);
+	metrics_handler_seconds(j->midx, metrics_now_ns() - t0);
 	switch (o) {
 	case COFFER_DONE:
 		rc = outbox_stage_events(&w->stage, &w->txn, j->now);
@@ -410,6 +418,7 @@ static bool run_batch(struct worker *w, struct job *js, size_t n)
 		if (db_ensure(w->db, cfg.stopping) != 0)
 			return false;
 		outbox_stage_clear(&w->stage);
+		int64_t t0 = metrics_now_ns();
 		int rc = db_begin(w->db);
 		if (rc == 0 && !careful) {
 			bool all_fresh = false;
@@ -431,12 +440,16 @@ static bool run_batch(struct worker *w, struct job *js, size_t n)
 		if (rc == 0)
 			rc = db_commit(w->db);
 		log_set_ctx(NULL);
-		if (rc == 0)
+		if (rc == 0) {
+			metrics_txn(careful ? MT_CAREFUL : MT_OPTIMISTIC, true, metrics_now_ns() - t0);
 			return true;
+		}
 		outbox_stage_clear(&w->stage);
 		db_rollback(w->db);
+		metrics_txn(careful ? MT_CAREFUL : MT_OPTIMISTIC, false, metrics_now_ns() - t0);
 		if (rc == NEED_CAREFUL) {
 			/* Not a failure: the same batch again, a marker and a savepoint per message. */
+			metrics_careful_rerun();
 			careful = true;
 			continue;
 		}
@@ -475,9 +488,16 @@ static bool run_batch(struct worker *w, struct job *js, size_t n)
 	}
 }
 
+static const enum metrics_outcome outcome_of[] = {
+	[R_NONE] = MO_DONE, [R_DONE] = MO_DONE, [R_DUP] = MO_REDELIVERY_SKIPPED,
+	[R_DUP_EVENT] = MO_DUPLICATE_EVENT, [R_DEAD] = MO_DEAD_LETTERED, [R_REJECT] = MO_REJECTED,
+	[R_DISABLED] = MO_FEATURE_OFF, [R_SKIP] = MO_IGNORED,
+};
+
 static void report(struct job *j)
 {
 	struct log_ctx lc;
+	metrics_message(j->midx, outcome_of[j->result]);
 	set_log_ctx(&lc, j);
 	switch (j->result) {
 	case R_DEAD:
@@ -527,6 +547,7 @@ static void *worker_main(void *arg)
 		pthread_cond_broadcast(&w->cv);
 		pthread_mutex_unlock(&w->mu);
 
+		metrics_batch_size(n);
 		for (size_t i = 0; i < n; i++)
 			prepare(&js[i]);
 		bool ok = run_batch(w, js, n);
@@ -606,6 +627,8 @@ static void rebalance_cb(rd_kafka_t *k, rd_kafka_resp_err_t err,
 {
 	if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
 		rd_kafka_assign(k, parts);
+		metrics_rebalance(true);
+		health_set_assigned(true);
 		LOG_INF("event=partitions_assigned count=%d", parts->cnt);
 		if (!ready_logged) {
 			ready_logged = true;
@@ -613,6 +636,9 @@ static void rebalance_cb(rd_kafka_t *k, rd_kafka_resp_err_t err,
 		}
 	} else {
 		/* Finish what was handed out and commit it before giving partitions away. */
+		metrics_rebalance(false);
+		health_set_assigned(false);
+		metrics_lag_clear();
 		offsets_wait_idle(&offs);
 		commit_offsets(true);
 		offsets_forget(&offs);
@@ -645,6 +671,33 @@ static bool read_embedded_id(const char *bootstrap_from)
 	return found;
 }
 
+/* ---- metrics: consumer lag from librdkafka's statistics (host/metrics.c) ---- */
+#ifndef COFFER_NO_METRICS
+static int stats_cb(rd_kafka_t *k, char *json, size_t len, void *opaque)
+{
+	metrics_kafka_stats(json, len);
+	return 0; /* librdkafka frees json */
+}
+#endif
+
+static void metrics_setup(rd_kafka_conf_t *conf)
+{
+#ifndef COFFER_NO_METRICS
+	char v[32], err[256];
+	size_t n = sizeof v;
+	if (rd_kafka_conf_get(conf, "statistics.interval.ms", v, &n) == RD_KAFKA_CONF_OK &&
+	    strcmp(v, "0") == 0)
+		rd_kafka_conf_set(conf, "statistics.interval.ms", "1000", err, sizeof err);
+	rd_kafka_conf_set_stats_cb(conf, stats_cb);
+#endif
+	metrics_init();
+	for (size_t i = 0; i < reg_handler_count(); i++) {
+		metrics_msg_register(reg_handler(i)->topic_var, reg_handler(i)->type);
+		metrics_msg_register(reg_handler(i)->topic_var, "unknown");
+	}
+}
+/* ---- end metrics ---- */
+
 int bus_start(const struct bus_cfg *c)
 {
 	cfg = *c;
@@ -653,6 +706,7 @@ int bus_start(const struct bus_cfg *c)
 	offsets_init(&offs);
 	char err[512];
 	rd_kafka_conf_set_rebalance_cb(cfg.consumer_conf, rebalance_cb);
+	metrics_setup(cfg.consumer_conf);
 	rk = rd_kafka_new(RD_KAFKA_CONSUMER, cfg.consumer_conf, err, sizeof err);
 	if (rk == NULL) {
 		LOG_ERR("cannot create consumer error=\"%s\"", err);
@@ -693,6 +747,7 @@ int bus_start(const struct bus_cfg *c)
 	}
 	if (subs->cnt == 0) {
 		LOG_WRN("no plugin handles any message: nothing to consume");
+		health_set_assigned(true); /* nothing to be assigned: ready without it */
 	} else {
 		rd_kafka_resp_err_t e = rd_kafka_subscribe(rk, subs);
 		if (e) {

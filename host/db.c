@@ -17,6 +17,7 @@
 #include <coffer/err.h>
 
 #include "log.h"
+#include "metrics.h"
 #include "util.h"
 
 #define STMT_CACHE 256  /* power of two */
@@ -40,6 +41,8 @@ struct db_conn {
 	int depth;          /* db_select calls in progress (row callbacks may run SQL) */
 	bool broken;        /* lost while depth > 0: disconnect when the outermost returns */
 	bool aborted;       /* the server rolled the transaction back (deadlock, lock wait) */
+	bool counted;       /* metrics: counted as an open connection */
+	bool ever;          /* metrics: was connected before (the next connect is a reconnect) */
 };
 
 /* ------------------------------------------------------------------ setup */
@@ -84,6 +87,9 @@ static void disconnect(struct db_conn *c)
 {
 	c->broken = false;
 	c->aborted = false;
+	if (c->counted)
+		metrics_db_disconnected();
+	c->counted = false;
 	cache_clear(c);
 	if (c->my)
 		mysql_close(c->my);
@@ -144,6 +150,8 @@ static int connect_once(struct db_conn *c)
 		return COFFER_ETRANSIENT;
 	}
 	c->up = true;
+	metrics_db_connected(c->ever);
+	c->counted = c->ever = true;
 	return 0;
 }
 
@@ -193,9 +201,11 @@ static int classify(struct db_conn *c, unsigned err, const char *msg)
 		/* After a deadlock the server has rolled the whole transaction back and later
 		 * statements would autocommit: refuse them until ROLLBACK / a new BEGIN. */
 		c->aborted = true;
+		metrics_db_error(MD_TRANSIENT);
 		return COFFER_ETRANSIENT;
 	case ER_DUP_ENTRY:
 	case ER_DUP_ENTRY_WITH_KEY_NAME:
+		metrics_db_error(MD_DUPLICATE);
 		return COFFER_EDUP;
 	case CR_SERVER_GONE_ERROR:
 	case CR_SERVER_LOST:
@@ -206,12 +216,15 @@ static int classify(struct db_conn *c, unsigned err, const char *msg)
 	case 4031: /* ER_CLIENT_INTERACTION_TIMEOUT */
 	case CR_COMMANDS_OUT_OF_SYNC:
 		lost(c);
+		metrics_db_error(MD_TRANSIENT);
 		return COFFER_ETRANSIENT;
 	default:
 		if (err >= 2000 && err < 3000) { /* any other client-side failure: start afresh */
 			lost(c);
+			metrics_db_error(MD_TRANSIENT);
 			return COFFER_ETRANSIENT;
 		}
+		metrics_db_error(MD_OTHER);
 		return COFFER_EDB;
 	}
 }
@@ -239,6 +252,15 @@ int db_begin(struct db_conn *c)
 {
 	c->aborted = false;
 	return db_query(c, "START TRANSACTION");
+}
+
+int db_begin_snapshot(struct db_conn *c)
+{
+	c->aborted = false;
+	/* The session reads committed; one snapshot for the whole transaction needs
+	 * REPEATABLE READ, for this transaction only. */
+	int rc = db_query(c, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+	return rc ? rc : db_query(c, "START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
 }
 
 int db_commit(struct db_conn *c) { return db_query(c, "COMMIT"); }

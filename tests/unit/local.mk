@@ -75,3 +75,9 @@ TESTS += tests/unit/test_offsets
 tests_unit_test_offsets_SOURCES = tests/unit/test_offsets.c
 tests_unit_test_offsets_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_offsets_LDADD = host/libcofferhost.la $(TEST_LDADD)
+# The metrics registry: per-thread shards, folding, the text exposition.
+check_PROGRAMS += tests/unit/test_metrics
+TESTS += tests/unit/test_metrics
+tests_unit_test_metrics_SOURCES = tests/unit/test_metrics.c
+tests_unit_test_metrics_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_metrics_LDADD = host/libcofferhost.la $(TEST_LDADD)
