@@ -56,9 +56,8 @@ declare -A CPID CLOG CBOOT CRC SESS_PID SESS_FD SESS_OUT
 IT_EXTRA_DBS=()
 IT_CUR=
 # The MySQL named lock whose holder is a deployment's publisher, as an SQL
-# expression evaluated in a session connected to the deployment's database
-# (docs/outbox.md "The publisher's lock": 'coffer_outbox.' followed by the
-# database name). Tests hold it from another session to keep committed events
+# expression evaluated in a session connected to the deployment's database:
+# 'coffer_outbox.' followed by the database name (host/outbox.c, publish_round). Tests hold it from another session to keep committed events
 # in the outbox. outbox_lock_per_database.sh checks that a running publisher
 # holds exactly this lock, so a change in host/outbox.c that forgets this line
 # fails there. COFFER_OUTBOX_LOCK='expr' overrides it.
