@@ -432,14 +432,16 @@ wait_outbox_empty() {
 
 # outbox_log_init: from now on every outbox row the host commits is also copied
 # (same transaction, by a trigger) into it_outbox_log (id, topic, payload),
-# where it stays after publication. coffer_start calls it; idempotent.
+# where it stays after publication (id, topic, payload, event_id). coffer_start
+# calls it; idempotent.
 outbox_log_init() {
 	[[ $(sql "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()
 		AND TABLE_NAME = 'coffer_outbox'") == 1 ]] || return 0
 	sql "CREATE TABLE IF NOT EXISTS it_outbox_log (id BIGINT UNSIGNED PRIMARY KEY, topic VARCHAR(249) NOT NULL,
-		payload MEDIUMBLOB NOT NULL) ENGINE=InnoDB" || die "cannot create it_outbox_log"
+		payload MEDIUMBLOB NOT NULL, event_id CHAR(36) NOT NULL) ENGINE=InnoDB" || die "cannot create it_outbox_log"
 	sql "CREATE TRIGGER IF NOT EXISTS it_outbox_log_ai AFTER INSERT ON coffer_outbox FOR EACH ROW
-		INSERT INTO it_outbox_log VALUES (NEW.id, NEW.topic, NEW.payload)" || die "cannot create the outbox trigger"
+		INSERT INTO it_outbox_log (id, topic, payload, event_id) VALUES (NEW.id, NEW.topic, NEW.payload, NEW.event_id)" ||
+		die "cannot create the outbox trigger"
 }
 
 # outbox_logged [WHERE]: how many outbox rows were committed (matching WHERE,
