@@ -431,8 +431,8 @@ wait_outbox_empty() {
 }
 
 # outbox_log_init: from now on every outbox row the host commits is also copied
-# (same transaction, by a trigger) into it_outbox_log (id, topic, payload),
-# where it stays after publication (id, topic, payload, event_id). coffer_start
+# (same transaction, by a trigger) into it_outbox_log (id, topic, payload,
+# event_id), where it stays after publication. coffer_start
 # calls it; idempotent.
 outbox_log_init() {
 	[[ $(sql "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()
