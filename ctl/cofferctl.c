@@ -60,6 +60,7 @@ static const char usage_text[] =
 	"      each only when given) and 8-byte key (--key, else characterId, else\n"
 	"      body.dropId when non-zero, else mapId, else none). Waits for delivery.\n"
 	"  watch [TOPIC...] [--from-beginning] [--count N] [--timeout-ms MS] [--idle-ms MS]\n"
+	"        [--to-end]\n"
 	"      Print every new message (all partitions, no consumer group) as one JSON\n"
 	"      line: topic_var, topic, partition, offset, timestamp, key, headers, value.\n"
 	"      Topics that appear after watch started are read from their beginning.\n"
@@ -67,7 +68,9 @@ static const char usage_text[] =
 	"      EVENT_TOPIC_INVENTORY_STATUS EVENT_TOPIC_DROP_STATUS COMMAND_TOPIC_DROP\n"
 	"      DEAD_LETTER_TOPIC. A line \"cofferctl: watching ...\" on stderr says when\n"
 	"      it is listening. --count: stop after N; --timeout-ms: stop after MS in\n"
-	"      all; --idle-ms: stop after MS without a message.\n"
+	"      all; --idle-ms: stop after MS without a message; --to-end: read from the\n"
+	"      beginning up to the end each partition had when watch found it, then stop\n"
+	"      (a topic that does not exist yet is empty).\n"
 	"  templates import --tenant T --from URL [--ids FILE | --range A-B]\n"
 	"       [--region R] [--version MAJOR.MINOR] [--timeout-ms MS] [--replace]\n"
 	"      Fill item_templates of tenant T from the game-data service at URL (the\n"
@@ -635,6 +638,17 @@ struct watch {
 	 * created after watch started, so all of their messages are new. */
 	bool cluster_seen;
 	bool told_waiting;
+	/* --to-end: each partition's high watermark when it was assigned; watch
+	 * stops once every one was reached (a topic absent at the first metadata
+	 * answer counts as empty). */
+	bool to_end;
+	struct watch_part {
+		const char *real;
+		int32_t partition;
+		int64_t end;
+		bool done;
+	} *parts;
+	size_t nparts, nparts_done;
 };
 
 static void watch_on_signal(int sig)
@@ -664,6 +678,54 @@ static void watch_resolve_end(rd_kafka_t *rk, rd_kafka_topic_partition_list_t *p
 				parts->elems[i].offset = q->elems[i].offset;
 	}
 	rd_kafka_topic_partition_list_destroy(q);
+}
+
+/* --to-end: remember where each partition of a newly assigned topic ends now. */
+static int watch_add_ends(struct watch *w, const char *real, const struct rd_kafka_metadata_topic *mt,
+                          int timeout_ms)
+{
+	struct watch_part *np = realloc(w->parts, (w->nparts + (size_t)mt->partition_cnt) * sizeof *np);
+
+	if (np == NULL) {
+		say("watch: out of memory");
+		return -1;
+	}
+	w->parts = np;
+	for (int p = 0; p < mt->partition_cnt; p++) {
+		struct watch_part *wp = &w->parts[w->nparts++];
+		int64_t lo = 0, hi = 0;
+		rd_kafka_resp_err_t err = rd_kafka_query_watermark_offsets(w->rk, real, mt->partitions[p].id,
+		                                                           &lo, &hi, timeout_ms > 0 ? timeout_ms : 1);
+
+		if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+			say("watch: %s [%d]: end offset: %s", real, (int)mt->partitions[p].id, rd_kafka_err2str(err));
+			return -1;
+		}
+		wp->real = real;
+		wp->partition = mt->partitions[p].id;
+		wp->end = hi;
+		wp->done = hi <= lo;
+		w->nparts_done += wp->done;
+	}
+	return 0;
+}
+
+/* --to-end: a message was read; is its partition at its end now? */
+static void watch_part_seen(struct watch *w, const rd_kafka_message_t *m)
+{
+	const char *real = rd_kafka_topic_name(m->rkt);
+
+	for (size_t i = 0; i < w->nparts; i++) {
+		struct watch_part *wp = &w->parts[i];
+
+		if (wp->partition == m->partition && strcmp(wp->real, real) == 0) {
+			if (!wp->done && m->offset + 1 >= wp->end) {
+				wp->done = true;
+				w->nparts_done++;
+			}
+			return;
+		}
+	}
 }
 
 /* Assign every partition of the topics that exist now and were not assigned
@@ -704,6 +766,11 @@ static int watch_refresh(struct watch *w, int timeout_ms)
 			for (int p = 0; p < mt->partition_cnt; p++)
 				rd_kafka_topic_partition_list_add(parts, t->real, mt->partitions[p].id)
 					->offset = from_end ? RD_KAFKA_OFFSET_END : RD_KAFKA_OFFSET_BEGINNING;
+			if (w->to_end && watch_add_ends(w, t->real, mt, timeout_ms) != 0) {
+				rd_kafka_metadata_destroy(md);
+				rd_kafka_topic_partition_list_destroy(parts);
+				return EXIT_FAIL;
+			}
 			t->assigned = true;
 			w->nwaiting--;
 			newly++;
@@ -711,6 +778,13 @@ static int watch_refresh(struct watch *w, int timeout_ms)
 		}
 	}
 	rd_kafka_metadata_destroy(md);
+	/* --to-end reads what exists now: a topic that does not is empty. */
+	if (w->to_end)
+		for (size_t i = 0; i < w->ntopics; i++)
+			if (!w->topics[i].assigned) {
+				w->topics[i].assigned = true;
+				w->nwaiting--;
+			}
 
 	for (size_t i = 0; i < w->ntopics; i++) {
 		const struct rd_kafka_metadata *tmd;
@@ -844,6 +918,7 @@ static int cmd_watch(int argc, char **argv)
 		{"count", required_argument, NULL, 'n'},
 		{"timeout-ms", required_argument, NULL, 't'},
 		{"idle-ms", required_argument, NULL, 'i'},
+		{"to-end", no_argument, NULL, 'e'},
 		{"verbose", no_argument, NULL, 'v'},
 		{NULL, 0, NULL, 0},
 	};
@@ -886,6 +961,10 @@ static int cmd_watch(int argc, char **argv)
 		case 'i':
 			if (!parse_u64(optarg, INT32_MAX, &idle) || idle == 0)
 				return fail(EXIT_USAGE, "watch: --idle-ms %s: expected a positive number", optarg);
+			break;
+		case 'e':
+			w.to_end = true;
+			w.from_beginning = true;
 			break;
 		case 'v':
 			g.verbose = true;
@@ -945,6 +1024,8 @@ static int cmd_watch(int argc, char **argv)
 		int64_t t = now_ms(), wait = 100;
 		rd_kafka_message_t *m;
 
+		if (w.to_end && w.cluster_seen && w.nwaiting == 0 && w.nparts_done == w.nparts)
+			break;
 		if (t >= deadline || (idle > 0 && t - last >= (int64_t)idle)) {
 			timed_out = true;
 			break;
@@ -975,6 +1056,8 @@ static int cmd_watch(int argc, char **argv)
 			continue;
 		}
 		watch_print(&w, m);
+		if (w.to_end)
+			watch_part_seen(&w, m);
 		rd_kafka_message_destroy(m);
 		last = now_ms();
 		if (count > 0 && ++got >= count)
@@ -982,6 +1065,9 @@ static int cmd_watch(int argc, char **argv)
 	}
 	if (timed_out && count > 0 && got < count) {
 		say("watch: %" PRIu64 " of %" PRIu64 " messages arrived", got, count);
+		rc = EXIT_SHORT;
+	} else if (timed_out && w.to_end) {
+		say("watch: the end of the topics was not reached in time");
 		rc = EXIT_SHORT;
 	} else {
 		rc = 0;
@@ -993,6 +1079,7 @@ out:
 			rd_kafka_topic_destroy(w.topics[i].rkt);
 	rd_kafka_destroy(w.rk);
 	free(w.topics);
+	free(w.parts);
 	return rc;
 }
 

@@ -448,6 +448,8 @@ static int publish_round(void)
 		return COFFER_ETRANSIENT;
 	}
 	if (!P.have_lock) {
+		/* The lock's name is part of the contract with operators and tests
+		 * (tests/integration/lib.sh OUTBOX_LOCK): change both together. */
 		bool ok = false;
 		if (db_select(P.db, "SELECT GET_LOCK(CONCAT('coffer_outbox.', DATABASE()), 0)", COFFER_NOARGS, got_lock, &ok) !=
 		    0)
