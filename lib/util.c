@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <uuid/uuid.h>
 
@@ -312,4 +313,59 @@ uint16_t cu_be16(const void *p, size_t n)
 		return 0;
 	const uint8_t *b = p;
 	return (uint16_t)(b[0] << 8 | b[1]);
+}
+
+/* ------------------------------------------------------------------ HTTP values (docs/rest.md) */
+
+bool cu_parse_int64(const char *s, int64_t *out)
+{
+	if (s == NULL)
+		return false;
+	const char *p = s;
+	bool neg = false;
+	if (*p == '+' || *p == '-')
+		neg = *p++ == '-';
+	if (*p == '\0')
+		return false;
+	uint64_t v = 0;
+	for (; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return false;
+		unsigned dgt = (unsigned)(*p - '0');
+		if (v > (UINT64_C(9223372036854775808) - dgt) / 10)
+			return false;
+		v = v * 10 + dgt;
+	}
+	if (!neg && v > (uint64_t)INT64_MAX)
+		return false;
+	/* -2^63 fits; its magnitude wraps to itself. */
+	*out = neg ? (int64_t)(0 - v) : (int64_t)v;
+	return true;
+}
+
+bool cu_uuid_parse_lenient(const char *s, char out[37])
+{
+	if (s == NULL)
+		return false;
+	size_t n = strlen(s);
+	if (n == 36 + 9 && strncasecmp(s, "urn:uuid:", 9) == 0) {
+		s += 9;
+		n = 36;
+	} else if (n == 38 && s[0] == '{' && s[37] == '}') {
+		s += 1;
+		n = 36;
+	}
+	if (n == 36)
+		return cu_uuid_parse(s, n, out);
+	if (n != 32)
+		return false;
+	char canon[36];
+	for (size_t i = 0, j = 0; i < 32; i++) {
+		if (!isxdigit((unsigned char)s[i]))
+			return false;
+		if (i == 8 || i == 12 || i == 16 || i == 20)
+			canon[j++] = '-';
+		canon[j++] = s[i];
+	}
+	return cu_uuid_parse(canon, 36, out);
 }

@@ -93,6 +93,16 @@ void cu_key_encode(uint32_t id, uint8_t out[8]);
 /* The id of an 8-byte key; -1 if the key is not 8 bytes. */
 int64_t cu_key_decode(const void *key, size_t n);
 
+/* ---- HTTP path and query values (docs/rest.md) ---- */
+
+/* An integer as the REST contract reads one: optional '+' or '-', then one or more decimal
+ * digits and nothing else, within signed 64 bits (like strtoll, minus its leniency). The
+ * caller truncates to its width: (uint32_t)v, (uint8_t)v, (int8_t)v. */
+bool cu_parse_int64(const char *s, int64_t *out);
+/* A UUID in any form Go's uuid.Parse takes: canonical, 32 hex digits, {braced} or with a
+ * urn:uuid: prefix, any case. Writes the canonical lowercase form. */
+bool cu_uuid_parse_lenient(const char *s, char out[37]);
+
 /* ---- small helpers ---- */
 
 /* Big-endian 2-byte header value; 0 unless exactly 2 bytes (how the Go services read it). */

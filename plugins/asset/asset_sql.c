@@ -73,6 +73,19 @@ int asset_sql_compartment_lock_id(coffer_txn *txn, const char *tenant, const cha
 	return o.found ? 0 : COFFER_ENOTFOUND;
 }
 
+int asset_sql_compartment_get(coffer_txn *txn, const char *tenant, const char *id,
+                              struct coffer_compartment *out)
+{
+	struct one o = {false, out};
+	int rc = H->sql_query(txn,
+	                      "SELECT " COMPARTMENT_COLS " FROM compartments WHERE tenant_id = ? "
+	                      "AND id = ?",
+	                      COFFER_ARGS(COFFER_S(tenant), COFFER_S(id)), compartment_row, &o);
+	if (rc != 0)
+		return rc;
+	return o.found ? 0 : COFFER_ENOTFOUND;
+}
+
 struct comp_list {
 	struct coffer_compartment *v;
 	size_t n;

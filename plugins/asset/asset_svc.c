@@ -281,4 +281,5 @@ const struct coffer_svc_asset asset_api_v1 = {
 	.asset_qty = asset_rules_qty,
 	.first_free_slot = asset_rules_free_slot_list,
 	.asset_blank = asset_rules_blank,
+	.compartment_get = asset_sql_compartment_get,
 };

@@ -67,6 +67,8 @@ static int compartment_init(coffer_ctx *ctx, const struct coffer_host *host)
 			rc = host->on_disabled(ctx, COFFER_TOPIC_COMPARTMENT_COMMAND,
 			                       compartment_commands[i].type, c->svc->refuse_disabled, NULL);
 	}
+	if (rc == 0)
+		rc = compartment_rest_register(c);
 	return rc;
 }
 

@@ -46,4 +46,16 @@ enum coffer_outcome compartment_on_character_created(coffer_ctx *ctx, coffer_txn
 enum coffer_outcome compartment_on_character_deleted(coffer_ctx *ctx, coffer_txn *txn,
                                                      const struct coffer_msg *msg, void *ud);
 
+/* The lifecycle's effects, shared by the Kafka handlers and the REST routes. They return 0 or
+ * an asset service code (ETRANSIENT/EDB: retry). */
+int compartment_inventory_create(const struct compartment *c, coffer_txn *txn, const char *tenant,
+                                 uint32_t character_id, bool *existed);
+int compartment_inventory_delete(const struct compartment *c, coffer_txn *txn, const char *tenant,
+                                 uint32_t character_id);
+
+/* ---- compartment_rest.c: the inventory routes (docs/rest.md) ---- */
+
+/* Register the routes when the host has on_http (ABI 1.1); a 1.0 host gets none. */
+int compartment_rest_register(struct compartment *c);
+
 #endif

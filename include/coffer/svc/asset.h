@@ -365,7 +365,18 @@ struct coffer_svc_asset {
 	/** Zero @p a and set the column defaults of §7.2 (quantity 1, pet_slot -1, no expiry)
 	 *  for @p template_id and @p kind. */
 	void (*asset_blank)(struct coffer_asset *a, uint32_t template_id, enum coffer_asset_kind kind);
+
+	/* ---- appended: plain reads for the REST routes (no lock; in a GET's snapshot) ---- */
+
+	/** The compartment @p compartment_id of @p tenant, read without locking. ENOTFOUND if
+	 *  none. Check svc->size >= COFFER_SVC_ASSET_HAS_SIZE(compartment_get) before calling. */
+	int (*compartment_get)(coffer_txn *txn, const char *tenant, const char *compartment_id,
+	                       struct coffer_compartment *out);
 };
+
+/** The table size a provider needs to have entry @p member (compare with svc->size). */
+#define COFFER_SVC_ASSET_HAS_SIZE(member) \
+	(offsetof(struct coffer_svc_asset, member) + sizeof(((struct coffer_svc_asset *)0)->member))
 
 /** The outcome for a service return code that is neither 0 nor a business code. */
 static inline enum coffer_outcome coffer_asset_outcome(int rc)
