@@ -16,6 +16,17 @@ tests_plugins_compartment_test_compartment_rules_CFLAGS = $(AM_CFLAGS) $(CMOCKA_
 	-I$(top_srcdir)/plugins/compartment
 tests_plugins_compartment_test_compartment_rules_LDADD = lib/libcoffer_util.la $(CMOCKA_LIBS)
 
+# The REST documents: pure builders (the asset plugin's rules give the kind names).
+check_PROGRAMS += tests/plugins/compartment/test_compartment_rest
+TESTS += tests/plugins/compartment/test_compartment_rest
+tests_plugins_compartment_test_compartment_rest_SOURCES = \
+	tests/plugins/compartment/test_compartment_rest.c plugins/compartment/compartment_rest.c \
+	plugins/asset/asset_rules.c
+tests_plugins_compartment_test_compartment_rest_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) \
+	-I$(top_srcdir)/plugins/compartment -I$(top_srcdir)/plugins/asset
+tests_plugins_compartment_test_compartment_rest_LDADD = lib/libcoffer_util.la $(JANSSON_LIBS) \
+	$(CMOCKA_LIBS)
+
 # The handler tests load plugins/asset and plugins/compartment from the build tree.
 COMPARTMENT_FH_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) -I$(top_srcdir)/tests/support
 COMPARTMENT_FH_LDADD = tests/support/libfakehost.la lib/libcoffer_util.la $(CMOCKA_LIBS)
