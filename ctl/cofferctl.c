@@ -1415,7 +1415,7 @@ static int cmd_show(int argc, char **argv)
 	const char *url = env_or("COFFER_URL", DEFAULT_URL);
 	bool raw = false;
 	int c;
-	optind = 1;
+	optind = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 't': tenant = optarg; break;
