@@ -30,4 +30,5 @@ AM_TESTS_ENVIRONMENT = abs_top_builddir='$(abs_top_builddir)' abs_top_srcdir='$(
 	export abs_top_builddir abs_top_srcdir;
 EXTRA_DIST += $(integration_tests) tests/integration/lib.sh
 include tests/integration/inventory.mk
+include tests/integration/rest.mk
 include tests/integration/drop.mk
