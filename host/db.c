@@ -241,6 +241,15 @@ int db_begin(struct db_conn *c)
 	return db_query(c, "START TRANSACTION");
 }
 
+int db_begin_snapshot(struct db_conn *c)
+{
+	c->aborted = false;
+	/* The session reads committed; one snapshot for the whole transaction needs
+	 * REPEATABLE READ, for this transaction only. */
+	int rc = db_query(c, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+	return rc ? rc : db_query(c, "START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
+}
+
 int db_commit(struct db_conn *c) { return db_query(c, "COMMIT"); }
 
 int db_rollback(struct db_conn *c)

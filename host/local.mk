@@ -3,13 +3,16 @@ noinst_LTLIBRARIES += host/libcofferhost.la
 host_libcofferhost_la_SOURCES = \
 	host/db.c host/db.h \
 	host/log.c host/log.h \
-	host/registry.c host/registry.h \
+	host/loader.c host/registry.c host/registry.h host/settings.c \
+	host/hosttab.c host/txn.c \
 	host/outbox.c host/outbox.h \
 	host/bus.c host/bus.h \
 	host/tasks.c host/tasks.h \
-	host/embedded.c host/embedded.h
-host_libcofferhost_la_CFLAGS = $(AM_CFLAGS) $(MYSQL_CFLAGS) $(RDKAFKA_CFLAGS)
-host_libcofferhost_la_LIBADD = lib/libcoffer_util.la $(MYSQL_LIBS) $(RDKAFKA_LIBS) $(JANSSON_LIBS) $(UUID_LIBS)
+	host/embedded.c host/embedded.h \
+	host/router.c host/router.h \
+	host/http.c host/http.h
+host_libcofferhost_la_CFLAGS = $(AM_CFLAGS) $(MYSQL_CFLAGS) $(RDKAFKA_CFLAGS) $(MHD_CFLAGS)
+host_libcofferhost_la_LIBADD = lib/libcoffer_util.la $(MYSQL_LIBS) $(RDKAFKA_LIBS) $(JANSSON_LIBS) $(UUID_LIBS) $(MHD_LIBS)
 
 bin_PROGRAMS += host/cofferd
 host_cofferd_SOURCES = host/main.c

@@ -22,9 +22,11 @@
 #include "bus.h"
 #include "db.h"
 #include "embedded.h"
+#include "http.h"
 #include "log.h"
 #include "outbox.h"
 #include "registry.h"
+#include "router.h"
 #include "tasks.h"
 #include "util.h"
 
@@ -65,6 +67,13 @@ struct opts {
 	unsigned features_refresh_ms;
 	long marker_retention_h;
 	unsigned drain_timeout_ms;
+	const char *http_listen;       /* NULL = off */
+	unsigned http_threads;
+	unsigned http_conns;
+	unsigned http_timeout_s;
+	unsigned http_max_body;
+	unsigned http_max_url;
+	const char *http_port_file;
 };
 
 static const char *env_or(const char *name, const char *def)
@@ -115,6 +124,16 @@ static void usage(FILE *out)
 	        "  --list-plugins            load and describe every plugin, then exit\n"
 	        "  --set PLUGIN.KEY=VALUE    plugin setting (also env COFFER_<PLUGIN>_<KEY>)\n"
 	        "  --keep-plugins            do not dlclose at exit (for leak checkers)\n"
+	        "HTTP (REST API):\n"
+	        "  --http-listen ADDR:PORT   listen here; off = no HTTP server; [V6]:PORT; port 0 = any\n"
+	        "                            (env REST_PORT gives the port; default 127.0.0.1:8080)\n"
+	        "  --http-port-file F        write the bound ADDR:PORT to F\n"
+	        "  --http-threads N          HTTP threads, each with its own database connection\n"
+	        "                            (default 2)\n"
+	        "  --http-max-connections N  concurrent connections (default 256)\n"
+	        "  --http-timeout-s S        close a connection without progress for S s (default 5)\n"
+	        "  --http-max-body BYTES     larger request bodies answer 413 (default 65536)\n"
+	        "  --http-max-url BYTES      longer request targets answer 414 (default 8192)\n"
 	        "Tenants:\n"
 	        "  --features-default on|off feature state of tenants without a row (default on)\n"
 	        "  --features-refresh-ms MS  re-read coffer_tenant_features this often (default 2000)\n"
@@ -132,6 +151,7 @@ enum {
 	O_BOOT = 1000, O_GROUP, O_KPROP, O_EMB, O_EMBFILE, O_PARTS, O_TOPIC, O_DBHOST, O_DBPORT,
 	O_DBUSER, O_DBPASS, O_DBNAME, O_DBSOCK, O_MIGRATE, O_SQLDIR, O_PLUGDIR, O_LIST, O_SET,
 	O_KEEP, O_FDEF, O_FREFRESH, O_WORKERS, O_BATCH, O_RETAIN, O_DRAIN, O_LOG, O_HELP, O_VERSION,
+	O_HLISTEN, O_HPORTFILE, O_HTHREADS, O_HCONNS, O_HTIMEOUT, O_HBODY, O_HURL,
 	O_TOPIC_BASE = 2000,
 };
 
@@ -146,6 +166,18 @@ static bool running_from_build_tree(void)
 	char want[PATH_MAX];
 	snprintf(want, sizeof want, "%s/host/", COFFER_BUILD_DIR);
 	return strncmp(self, want, strlen(want)) == 0;
+}
+
+/* An unsigned option value within [min, max], or one line naming the option. */
+static int opt_uint(const char *name, const char *v, unsigned min, unsigned max, unsigned *out)
+{
+	int64_t x;
+	if (cu_parse_int(v, &x) != 0 || x < (int64_t)min || x > (int64_t)max) {
+		fprintf(stderr, "cofferd: %s takes a number from %u to %u, not '%s'\n", name, min, max, v);
+		return 2;
+	}
+	*out = (unsigned)x;
+	return 0;
 }
 
 static int parse_args(int argc, char **argv, struct opts *o)
@@ -177,6 +209,13 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{"marker-retention-hours", required_argument, 0, O_RETAIN},
 		{"drain-timeout-ms", required_argument, 0, O_DRAIN},
 		{"log-level", required_argument, 0, O_LOG},
+		{"http-listen", required_argument, 0, O_HLISTEN},
+		{"http-port-file", required_argument, 0, O_HPORTFILE},
+		{"http-threads", required_argument, 0, O_HTHREADS},
+		{"http-max-connections", required_argument, 0, O_HCONNS},
+		{"http-timeout-s", required_argument, 0, O_HTIMEOUT},
+		{"http-max-body", required_argument, 0, O_HBODY},
+		{"http-max-url", required_argument, 0, O_HURL},
 		{"help", no_argument, 0, O_HELP},
 		{"version", no_argument, 0, O_VERSION},
 	};
@@ -257,6 +296,30 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		case O_RETAIN: o->marker_retention_h = atol(optarg); break;
 		case O_DRAIN: o->drain_timeout_ms = (unsigned)atoi(optarg); break;
 		case O_LOG: o->log_level = optarg; break;
+		case O_HLISTEN:
+			o->http_listen = strcmp(optarg, "off") == 0 ? NULL : optarg;
+			break;
+		case O_HPORTFILE: o->http_port_file = optarg; break;
+		case O_HTHREADS:
+			if (opt_uint("--http-threads", optarg, 1, 256, &o->http_threads))
+				return 2;
+			break;
+		case O_HCONNS:
+			if (opt_uint("--http-max-connections", optarg, 1, 65536, &o->http_conns))
+				return 2;
+			break;
+		case O_HTIMEOUT:
+			if (opt_uint("--http-timeout-s", optarg, 1, 3600, &o->http_timeout_s))
+				return 2;
+			break;
+		case O_HBODY:
+			if (opt_uint("--http-max-body", optarg, 0, 1u << 30, &o->http_max_body))
+				return 2;
+			break;
+		case O_HURL:
+			if (opt_uint("--http-max-url", optarg, 16, ROUTER_MAX_PATH, &o->http_max_url))
+				return 2;
+			break;
 		case O_HELP: usage(stdout); exit(0);
 		case O_VERSION:
 			printf("cofferd %s (plugin ABI %d.%d, librdkafka %s)\n", PACKAGE_VERSION,
@@ -269,6 +332,15 @@ static int parse_args(int argc, char **argv, struct opts *o)
 				break;
 			}
 			usage(stderr);
+			return 2;
+		}
+	}
+	if (o->http_listen) {
+		char addr[256], err[128];
+		unsigned port;
+		if (http_parse_listen(o->http_listen, addr, sizeof addr, &port, err, sizeof err) != 0) {
+			fprintf(stderr, "cofferd: bad --http-listen '%s' (%s; ADDR:PORT, [V6]:PORT or off)\n",
+			        o->http_listen, err);
 			return 2;
 		}
 	}
@@ -301,6 +373,16 @@ static void list_plugins(void)
 			if (h->owner == p)
 				printf("  handles: %s %s%s\n", h->topic_var, h->type,
 				       h->refuse ? " (refusal when disabled)" : "");
+		}
+		for (size_t k = 0; k < reg_emitted_count(); k++) {
+			struct emitted *e = reg_emitted(k);
+			if (e->owner == p)
+				printf("  emits: %s\n", e->topic_var);
+		}
+		for (size_t k = 0; k < reg_route_count(); k++) {
+			struct route *r = reg_route(k);
+			if (r->owner == p)
+				printf("  route: %s %s\n", r->method, r->pattern);
 		}
 		for (size_t k = 0; k < reg_task_count(); k++) {
 			struct task *t = reg_task(k);
@@ -438,7 +520,17 @@ int main(int argc, char **argv)
 		.features_refresh_ms = 2000,
 		.marker_retention_h = 168,
 		.drain_timeout_ms = 30000,
+		.http_threads = 2,
+		.http_conns = 256,
+		.http_timeout_s = 5,
+		.http_max_body = 65536,
+		.http_max_url = 8192,
 	};
+	/* REST_PORT is the Go services' variable: a port only; the address stays local. */
+	static char rest_listen[64];
+	const char *rest_port = env_or("REST_PORT", NULL);
+	snprintf(rest_listen, sizeof rest_listen, "127.0.0.1:%s", rest_port ? rest_port : "8080");
+	o.http_listen = rest_listen;
 	db_params_from_env(&o.db);
 	o.bootstrap = env_or("BOOTSTRAP_SERVERS", "localhost:9092");
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
@@ -546,11 +638,27 @@ int main(int argc, char **argv)
 	if (tasks_start(&tcfg) != 0)
 		return start_failed();
 	running = true;
+	struct http_cfg hcfg = {.listen = o.http_listen, .threads = o.http_threads,
+	                        .conn_limit = o.http_conns, .timeout_s = o.http_timeout_s,
+	                        .max_body = o.http_max_body, .max_url = o.http_max_url,
+	                        .port_file = o.http_port_file, .db = o.db, .stopping = &stopping};
+	if (o.http_listen == NULL)
+		LOG_INF("http: off (--http-listen off)");
+	else if (http_start(&hcfg) != 0) {
+		stopping = true;
+		tasks_join();
+		reg_stop_all();
+		outbox_join();
+		reg_fini_all(o.keep_plugins);
+		embedded_stop();
+		return 1;
+	}
 	if (bus_start(&bcfg) != 0) {
 		/* Nothing was consumed; stop the publisher and the tasks in order (the
 		 * outbox may hold a previous run's events: they are drained now). */
 		int status = start_failed();
 		stopping = true;
+		http_stop();
 		tasks_join();
 		reg_stop_all();
 		outbox_join();
@@ -562,6 +670,7 @@ int main(int argc, char **argv)
 	/* Consume until SIGTERM/SIGINT; then in-flight messages finish and commit their
 	 * offsets, tasks stop, plugins stop, and the outbox is drained. */
 	bus_run();
+	http_stop(); /* no new request; the ones in progress finish (their events reach the outbox) */
 	bus_join();
 	tasks_join();
 	reg_stop_all();

@@ -315,32 +315,59 @@ uint16_t cu_be16(const void *p, size_t n)
 	return (uint16_t)(b[0] << 8 | b[1]);
 }
 
-/* ------------------------------------------------------------------ HTTP values (docs/rest.md) */
+json_t *cu_json_time_or_zero(bool present, int64_t us)
+{
+	return cu_json_time(present ? us : CU_ZERO_TIME_US);
+}
 
-bool cu_parse_int64(const char *s, int64_t *out)
+int cu_parse_int(const char *s, int64_t *out)
 {
 	if (s == NULL)
-		return false;
-	const char *p = s;
+		return -1;
 	bool neg = false;
-	if (*p == '+' || *p == '-')
-		neg = *p++ == '-';
-	if (*p == '\0')
-		return false;
+	if (*s == '+' || *s == '-')
+		neg = *s++ == '-';
+	if (*s == '\0')
+		return -1;
 	uint64_t v = 0;
-	for (; *p; p++) {
-		if (*p < '0' || *p > '9')
-			return false;
-		unsigned dgt = (unsigned)(*p - '0');
-		if (v > (UINT64_C(9223372036854775808) - dgt) / 10)
-			return false;
-		v = v * 10 + dgt;
+	const uint64_t lim = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		unsigned d = (unsigned)(*s - '0');
+		if (v > (lim - d) / 10)
+			return -1;
+		v = v * 10 + d;
 	}
-	if (!neg && v > (uint64_t)INT64_MAX)
-		return false;
-	/* -2^63 fits; its magnitude wraps to itself. */
 	*out = neg ? (int64_t)(0 - v) : (int64_t)v;
-	return true;
+	return 0;
+}
+
+int cu_parse_u8(const char *s, uint8_t *out)
+{
+	int64_t v;
+	if (cu_parse_int(s, &v) != 0)
+		return -1;
+	*out = (uint8_t)v;
+	return 0;
+}
+
+int cu_parse_u16(const char *s, uint16_t *out)
+{
+	int64_t v;
+	if (cu_parse_int(s, &v) != 0)
+		return -1;
+	*out = (uint16_t)v;
+	return 0;
+}
+
+int cu_parse_u32(const char *s, uint32_t *out)
+{
+	int64_t v;
+	if (cu_parse_int(s, &v) != 0)
+		return -1;
+	*out = (uint32_t)v;
+	return 0;
 }
 
 bool cu_uuid_parse_lenient(const char *s, char out[37])
@@ -348,24 +375,21 @@ bool cu_uuid_parse_lenient(const char *s, char out[37])
 	if (s == NULL)
 		return false;
 	size_t n = strlen(s);
-	if (n == 36 + 9 && strncasecmp(s, "urn:uuid:", 9) == 0) {
-		s += 9;
-		n = 36;
-	} else if (n == 38 && s[0] == '{' && s[37] == '}') {
-		s += 1;
-		n = 36;
-	}
+	if (n == 36 + 9 && strncasecmp(s, "urn:uuid:", 9) == 0)
+		return cu_uuid_parse(s + 9, 36, out);
+	if (n == 38 && s[0] == '{' && s[37] == '}')
+		return cu_uuid_parse(s + 1, 36, out);
 	if (n == 36)
-		return cu_uuid_parse(s, n, out);
+		return cu_uuid_parse(s, 36, out);
 	if (n != 32)
 		return false;
-	char canon[36];
 	for (size_t i = 0, j = 0; i < 32; i++) {
 		if (!isxdigit((unsigned char)s[i]))
 			return false;
-		if (i == 8 || i == 12 || i == 16 || i == 20)
-			canon[j++] = '-';
-		canon[j++] = s[i];
+		if (j == 8 || j == 13 || j == 18 || j == 23)
+			out[j++] = '-';
+		out[j++] = (char)tolower((unsigned char)s[i]);
 	}
-	return cu_uuid_parse(canon, 36, out);
+	out[36] = '\0';
+	return true;
 }

@@ -30,11 +30,11 @@ static enum coffer_outcome on_delete_asset(coffer_ctx *ctx, coffer_txn *txn,
 	const char *av = coffer_http_var(req, "assetId");
 	int64_t character_id, asset_id;
 	char compartment_id[37];
-	if (!cu_parse_int64(cv, &character_id))
+	if (!(cu_parse_int(cv, &character_id) == 0))
 		return answer(ctx, resp, 400, "characterId is not valid:", cv);
 	if (!cu_uuid_parse_lenient(pv, compartment_id))
 		return answer(ctx, resp, 400, "compartmentId is not valid:", pv);
-	if (!cu_parse_int64(av, &asset_id))
+	if (!(cu_parse_int(av, &asset_id) == 0))
 		return answer(ctx, resp, 400, "assetId is not valid:", av);
 
 	/* Locking protocol point 4: read plainly, lock the asset's compartment, read again. */

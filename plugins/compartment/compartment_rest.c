@@ -245,7 +245,7 @@ static enum coffer_outcome answer(const struct compartment *c, struct coffer_htt
 static bool var_u32(const struct coffer_http_req *req, const char *name, uint32_t *out)
 {
 	int64_t v;
-	if (!cu_parse_int64(coffer_http_var(req, name), &v))
+	if (!(cu_parse_int(coffer_http_var(req, name), &v) == 0))
 		return false;
 	*out = (uint32_t)v; /* truncated to the width, two's complement */
 	return true;
@@ -408,7 +408,7 @@ static enum coffer_outcome on_get_compartment_by_type(coffer_ctx *ctx, coffer_tx
 		return BAD_VAR("characterId");
 	const char *q = coffer_http_query(req, "type");
 	int64_t v;
-	if (!cu_parse_int64(q, &v))
+	if (!(cu_parse_int(q, &v) == 0))
 		return answer(c, resp, 400, "GET compartment: type %s is not valid", q ? q : "(missing)");
 	int8_t type = (int8_t)v;
 	struct coffer_compartment comps[5];

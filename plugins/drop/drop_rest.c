@@ -64,7 +64,7 @@ static enum coffer_outcome answer(const struct drop *d, struct coffer_http_resp 
 
 static bool var_int(const struct coffer_http_req *req, const char *name, int64_t *out)
 {
-	return cu_parse_int64(coffer_http_var(req, name), out);
+	return (cu_parse_int(coffer_http_var(req, name), out) == 0);
 }
 
 /* GET /api/worlds/{worldId}/channels/{channelId}/maps/{mapId}/drops */

@@ -32,6 +32,10 @@ IT_START=${EPOCHREALTIME/[.,]/}
 declare -A CPID CLOG CBOOT CRC SESS_PID SESS_FD SESS_OUT
 IT_EXTRA_DBS=()
 IT_CUR=
+# cofferd serves HTTP on 127.0.0.1:8080 by default: tests run in parallel, so
+# each takes an ephemeral port (coffer_start writes it to $IT_W/NAME.http).
+export REST_PORT=0
+declare -A CHTTP
 # The MySQL named lock whose holder is a deployment's publisher, as an SQL
 # expression. Tests hold it from another session (connected to the test's
 # database) to keep committed events in the outbox. It is the expression
@@ -309,10 +313,11 @@ coffer_start() {
 	fi
 	CLOG[$n]=$IT_W/$n.log
 	CBOOT[$n]=$IT_W/$n.boot
-	rm -f "${CBOOT[$n]}"
+	CHTTP[$n]=$IT_W/$n.http
+	rm -f "${CBOOT[$n]}" "${CHTTP[$n]}"
 	"$COFFERD" "${embedded[@]}" --plugin-dir "$PROBE_DIR" \
 		--sql-dir "$abs_top_srcdir/sql" --sql-dir "$abs_top_srcdir/tests/sql" \
-		--features-refresh-ms 500 --workers 2 "$@" >"$IT_W/$n.out" 2>"${CLOG[$n]}" &
+		--features-refresh-ms 500 --workers 2 --http-port-file "${CHTTP[$n]}" "$@" >"$IT_W/$n.out" 2>"${CLOG[$n]}" &
 	CPID[$n]=$!
 	IT_CUR=$n
 	local i
@@ -356,6 +361,9 @@ coffer_stop() {
 }
 
 coffer_use() { IT_CUR=$1; }
+
+# http_addr [NAME]: the ADDR:PORT the instance's HTTP server is bound to.
+http_addr() { head -n1 "${CHTTP[${1:-$IT_CUR}]}"; }
 
 # Lines of the current (or named) instance's log that match an extended regex.
 log_count() {
