@@ -44,8 +44,9 @@ rq_is() {
 
 # jqb NAME FILTER: FILTER (jq -e) holds on the last body.
 jqb() {
-	check "$1" jq -e "$2" "$IT_W/rb"
+	check "$1" jq_quiet "$2" "$IT_W/rb"
 }
+jq_quiet() { jq -e "$1" "$2" >/dev/null; }
 
 # The events of tenant TENANT (default $T) and key CHAR on TOPIC_VAR with .value.type TYPE.
 rest_ev() {
@@ -56,7 +57,8 @@ rest_nev() { rest_ev "$@" | wc -l; }
 
 # rest_wait_ev TOPIC_VAR CHAR TYPE N [TENANT]: until N such events arrived.
 rest_wait_ev() {
-	wait_until 20 '(($(rest_nev "$1" "$2" "$3" "${5:-$T}") >= $4))'
+	local tv=$1 c=$2 ty=$3 n=$4 t=${5:-$T}
+	wait_until 20 "((\$(rest_nev $tv $c $ty $t) >= $n))"
 }
 
 # rest_asset TENANT CHAR INVTYPE TEMPLATE QUANTITY: CREATE_ASSET, waits for its CREATED.
