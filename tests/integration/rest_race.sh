@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # GET inventory racing a stream of MOVE and SORT commands (docs/rest.md: a GET runs in one
 # read-only snapshot). A use compartment holds ten stacks of one potion (quantities 1..10,
-# 55 in all); a burst of 400 MOVE (random slots, swaps and merges among them) and SORT
+# 55 in all); a burst of 1,500 MOVE (random slots, swaps and merges among them) and SORT
 # commands goes in at once while GETs read the inventory as fast as they can. Every document
 # read, before, during and after the burst, must be a whole state: no two assets in one
 # slot, every slot in 1..capacity (a swap parks an asset in a temporary slot; seeing it
@@ -18,7 +18,7 @@ for q in 1 2 3 4 5 6 7 8 9 10; do rest_asset "$T" $C 2 2000000 $q; done
 check_eq "SQL: 55 potions in ten stacks" "$(sql "SELECT CONCAT(COUNT(*), ':', SUM(quantity)) FROM assets WHERE tenant_id = '$T'")" "10:55"
 BEFORE=$(sql "SELECT COUNT(*) FROM coffer_processed")
 
-N=400
+N=1500
 RANDOM=42
 for ((i = 1; i <= N; i++)); do
 	if ((i % 25 == 0)); then
@@ -65,5 +65,10 @@ for ((i = 1; i <= g; i++)); do
 	}
 done
 check_eq "no document shows a half-applied command" "$bad" 0
+layouts=$(for ((i = 1; i <= g; i++)); do
+	jq -c '[.included[] | select(.type == "assets") | [.attributes.slot, .attributes.referenceData.quantity]]' "$IT_W/get.$i"
+done | sort -u | wc -l)
+say "$layouts distinct layouts seen"
+check "the GETs saw the compartment change under them" test "$layouts" -ge 3
 check_eq "SQL: still 55 potions" "$(sql "SELECT SUM(quantity) FROM assets WHERE tenant_id = '$T'")" 55
 it_finish
