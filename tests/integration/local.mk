@@ -22,7 +22,9 @@ integration_tests = \
 	tests/integration/concurrency.sh \
 	tests/integration/batch_isolation.sh \
 	tests/integration/startup_sigterm.sh \
-	tests/integration/db_outage.sh
+	tests/integration/db_outage.sh \
+	tests/integration/http_routing.sh \
+	tests/integration/http_txn.sh
 TESTS += $(integration_tests)
 TEST_EXTENSIONS = .sh
 SH_LOG_COMPILER = $(SHELL)
