@@ -31,6 +31,8 @@ int asset_sql_compartment_delete(coffer_txn *txn, const char *tenant, const char
 
 int asset_sql_list(coffer_txn *txn, const char *tenant, const char *compartment_id,
                    struct coffer_asset_list *out);
+int asset_sql_list_character(coffer_txn *txn, const char *tenant, uint32_t character_id,
+                             struct coffer_asset_list *out);
 void asset_sql_list_free(struct coffer_asset_list *list);
 int asset_sql_at(coffer_txn *txn, const char *tenant, const char *compartment_id, int16_t slot,
                  struct coffer_asset *out);

@@ -243,6 +243,19 @@ static int asset_list_row(void *ud, const struct coffer_row *row)
 	return 0;
 }
 
+int asset_sql_list_character(coffer_txn *txn, const char *tenant, uint32_t character_id,
+                             struct coffer_asset_list *out)
+{
+	out->v = NULL;
+	out->n = 0;
+	return H->sql_query(txn,
+	                    "SELECT " ASSET_COLS " FROM assets WHERE tenant_id = ? AND compartment_id "
+	                    "IN (SELECT id FROM compartments WHERE tenant_id = ? AND character_id = ?) "
+	                    "ORDER BY compartment_id, slot",
+	                    COFFER_ARGS(COFFER_S(tenant), COFFER_S(tenant), COFFER_U(character_id)),
+	                    asset_list_row, out);
+}
+
 int asset_sql_list(coffer_txn *txn, const char *tenant, const char *compartment_id,
                    struct coffer_asset_list *out)
 {

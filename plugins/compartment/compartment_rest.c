@@ -260,30 +260,41 @@ static bool var_uuid(const struct coffer_http_req *req, const char *name, char o
 	answer(c, resp, 400, "%s %s: %s %s is not valid", req->method, req->path, name,         \
 	       coffer_http_var(req, name) ? coffer_http_var(req, name) : "(missing)")
 
-/* The compartments of a character and their assets, in the snapshot. */
+/* The compartments of a character and their assets, in the snapshot: two statements, the
+ * compartments, then all their assets at once (grouped by compartment). lists[i] are views
+ * into all.v; only all is freed. */
 struct inventory {
 	struct coffer_compartment comps[5];
 	struct coffer_asset_list lists[5];
+	struct coffer_asset_list all;
 	size_t n;
 };
 
 static void inventory_free(const struct coffer_svc_asset *S, struct inventory *inv)
 {
-	for (size_t i = 0; i < inv->n; i++)
-		S->asset_list_free(&inv->lists[i]);
+	S->asset_list_free(&inv->all);
 }
 
 static int inventory_read(const struct coffer_svc_asset *S, coffer_txn *txn, const char *tenant,
                           uint32_t character_id, struct inventory *inv)
 {
 	memset(inv, 0, sizeof *inv);
-	size_t n = 0;
-	int rc = S->compartment_list(txn, tenant, character_id, false, inv->comps, &n);
-	for (size_t i = 0; rc == 0 && i < n; i++) {
-		inv->n = i + 1;
-		rc = S->asset_list(txn, tenant, inv->comps[i].id, &inv->lists[i]);
+	int rc = S->compartment_list(txn, tenant, character_id, false, inv->comps, &inv->n);
+	if (rc != 0 || inv->n == 0)
+		return rc;
+	if ((rc = S->asset_list_character(txn, tenant, character_id, &inv->all)) != 0)
+		return rc;
+	for (size_t j = 0; j < inv->all.n;) {
+		size_t k = j;
+		while (k < inv->all.n &&
+		       strcmp(inv->all.v[k].compartment_id, inv->all.v[j].compartment_id) == 0)
+			k++;
+		for (size_t i = 0; i < inv->n; i++)
+			if (strcmp(inv->comps[i].id, inv->all.v[j].compartment_id) == 0)
+				inv->lists[i] = (struct coffer_asset_list){&inv->all.v[j], k - j};
+		j = k;
 	}
-	return rc;
+	return 0;
 }
 
 static enum coffer_outcome inventory_answer(const struct compartment *c, coffer_txn *txn,
@@ -469,7 +480,7 @@ int compartment_rest_register(struct compartment *c)
 		COFFER_LOGH(h, c->ctx, COFFER_LOG_INFO, "host without HTTP routes: no REST API");
 		return 0;
 	}
-	if (c->svc->size < COFFER_SVC_ASSET_HAS_SIZE(compartment_get)) {
+	if (c->svc->size < COFFER_SVC_ASSET_HAS_SIZE(asset_list_character)) {
 		COFFER_LOGH(h, c->ctx, COFFER_LOG_WARN, "asset service too old for the REST API");
 		return 0;
 	}

@@ -131,10 +131,19 @@ int main(int argc, char **argv)
 			curl_multi_remove_handle(m, msg->easy_handle);
 			s->busy = false;
 		}
-		int64_t next = sent < total ? start + (int64_t)((double)sent * 1e6 / rate) : now + 1000;
-		int wait_ms = (int)((next - now_us()) / 1000);
-		if (wait_ms > 0)
-			curl_multi_poll(m, NULL, 0, wait_ms > 100 ? 100 : wait_ms, NULL);
+		/* Sleep in poll (woken by socket activity) until the next due time; never spin: the
+		 * client shares the cores with the server it measures. */
+		bool free_slot = false;
+		for (int i = 0; i < conns && !free_slot; i++)
+			free_slot = !slots[i].busy;
+		int64_t next = start + (int64_t)((double)sent * 1e6 / rate);
+		int wait_ms = 100;
+		if (sent < total && free_slot)
+			wait_ms = next > now_us() ? (int)((next - now_us() + 999) / 1000) : 0;
+		if (wait_ms > 100)
+			wait_ms = 100;
+		if (wait_ms > 0 || !free_slot || sent == total)
+			curl_multi_poll(m, NULL, 0, wait_ms ? wait_ms : 1, NULL);
 	}
 	double elapsed = (double)(now_us() - start) / 1e6;
 	qsort(lat, done, sizeof *lat, cmp_i64);

@@ -372,6 +372,11 @@ struct coffer_svc_asset {
 	 *  none. Check svc->size >= COFFER_SVC_ASSET_HAS_SIZE(compartment_get) before calling. */
 	int (*compartment_get)(coffer_txn *txn, const char *tenant, const char *compartment_id,
 	                       struct coffer_compartment *out);
+	/** Every asset of every compartment of the character, in one statement: grouped by
+	 *  compartment_id (ascending id, not type) and in ascending slot within each. Free with
+	 *  asset_list_free, also after an error. Read without locking. */
+	int (*asset_list_character)(coffer_txn *txn, const char *tenant, uint32_t character_id,
+	                            struct coffer_asset_list *out);
 };
 
 /** The table size a provider needs to have entry @p member (compare with svc->size). */
