@@ -8,6 +8,7 @@
 #include <coffer/plugin.h>
 #include <coffer/svc/asset.h>
 
+#include "compartment_rest.h"
 #include "compartment_rules.h"
 
 #define COMPARTMENT_CHARACTER_TOPIC "EVENT_TOPIC_CHARACTER_STATUS"
@@ -17,6 +18,7 @@ struct compartment {
 	coffer_ctx *ctx;
 	const struct coffer_host *host;
 	const struct coffer_svc_asset *svc; /* the "asset" service v1, looked up in init */
+	struct crest_opts rest;             /* how the REST routes write assets (init) */
 };
 
 /* Log one INFO line for a business failure and return COFFER_DONE (§2.6: no change, no

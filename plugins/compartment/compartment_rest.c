@@ -129,7 +129,7 @@ static void put_flattened(json_t *o, const struct coffer_asset *a)
 	json_object_set_new(o, "petId", json_integer(a->kind == COFFER_KIND_PET ? a->reference_id : 0));
 }
 
-json_t *crest_asset(const struct coffer_asset *a, crest_kind_name_fn kind_name)
+json_t *crest_asset(const struct coffer_asset *a, const struct crest_opts *o)
 {
 	char id[16];
 	snprintf(id, sizeof id, "%u", a->id);
@@ -138,9 +138,10 @@ json_t *crest_asset(const struct coffer_asset *a, crest_kind_name_fn kind_name)
 	json_object_set_new(attr, "templateId", json_integer(a->template_id));
 	json_object_set_new(attr, "expiration", cu_json_time(a->expiration_us));
 	json_object_set_new(attr, "referenceId", json_integer(a->reference_id));
-	json_object_set_new(attr, "referenceType", json_string(kind_name(a->kind)));
+	json_object_set_new(attr, "referenceType", json_string(o->kind_name(a->kind)));
 	json_object_set_new(attr, "referenceData", crest_reference_data(a));
-	put_flattened(attr, a);
+	if (o->flattened)
+		put_flattened(attr, a);
 	return json_pack("{s:s, s:s, s:o}", "type", "assets", "id", id, "attributes", attr);
 }
 
@@ -170,10 +171,10 @@ json_t *crest_compartment(const struct coffer_compartment *c, const struct coffe
 	                 "relationships", "assets", relationship("compartments", c->id, "assets", data));
 }
 
-static void append_assets(json_t *arr, const struct coffer_asset_list *l, crest_kind_name_fn kn)
+static void append_assets(json_t *arr, const struct coffer_asset_list *l, const struct crest_opts *o)
 {
 	for (size_t i = 0; l && i < l->n; i++)
-		json_array_append_new(arr, crest_asset(&l->v[i], kn));
+		json_array_append_new(arr, crest_asset(&l->v[i], o));
 }
 
 /* {"data": data} plus "included" when it has anything. */
@@ -189,7 +190,7 @@ static json_t *document(json_t *data, json_t *included)
 json_t *crest_inventory_doc(const char *inventory_id, uint32_t character_id,
                             const struct coffer_compartment *comps,
                             const struct coffer_asset_list *lists, size_t n,
-                            crest_kind_name_fn kind_name)
+                            const struct crest_opts *o)
 {
 	json_t *rel = json_array();
 	json_t *included = json_array();
@@ -198,7 +199,7 @@ json_t *crest_inventory_doc(const char *inventory_id, uint32_t character_id,
 		json_array_append_new(included, crest_compartment(&comps[i], lists ? &lists[i] : NULL));
 	}
 	for (size_t i = 0; lists && i < n; i++)
-		append_assets(included, &lists[i], kind_name);
+		append_assets(included, &lists[i], o);
 	json_t *data = json_pack("{s:s, s:s, s:{s:I}, s:{s:o}}", "type", "inventories", "id",
 	                         inventory_id, "attributes", "characterId", (json_int_t)character_id,
 	                         "relationships", "compartments",
@@ -207,17 +208,17 @@ json_t *crest_inventory_doc(const char *inventory_id, uint32_t character_id,
 }
 
 json_t *crest_compartment_doc(const struct coffer_compartment *c,
-                              const struct coffer_asset_list *assets, crest_kind_name_fn kind_name)
+                              const struct coffer_asset_list *assets, const struct crest_opts *o)
 {
 	json_t *included = json_array();
-	append_assets(included, assets, kind_name);
+	append_assets(included, assets, o);
 	return document(crest_compartment(c, assets), included);
 }
 
-json_t *crest_assets_doc(const struct coffer_asset_list *assets, crest_kind_name_fn kind_name)
+json_t *crest_assets_doc(const struct coffer_asset_list *assets, const struct crest_opts *o)
 {
 	json_t *data = json_array();
-	append_assets(data, assets, kind_name);
+	append_assets(data, assets, o);
 	return json_pack("{s:o}", "data", data);
 }
 
@@ -309,7 +310,7 @@ static enum coffer_outcome inventory_answer(const struct compartment *c, coffer_
 		c->host->uuid(id); /* a fresh inventory id in every answer, as the reference does */
 		resp->status = 200;
 		resp->body = crest_inventory_doc(id, character_id, inv.comps, inv.lists, inv.n,
-		                                 S->kind_name);
+		                                 &c->rest);
 	}
 	inventory_free(S, &inv);
 	return rc ? coffer_asset_outcome(rc) : COFFER_DONE;
@@ -378,7 +379,7 @@ static enum coffer_outcome compartment_answer(const struct compartment *c, coffe
 	int rc = S->asset_list(txn, tenant, comp->id, &l);
 	if (rc == 0) {
 		resp->status = 200;
-		resp->body = crest_compartment_doc(comp, &l, S->kind_name);
+		resp->body = crest_compartment_doc(comp, &l, &c->rest);
 	}
 	S->asset_list_free(&l);
 	return rc ? coffer_asset_outcome(rc) : COFFER_DONE;
@@ -453,7 +454,7 @@ static enum coffer_outcome on_get_assets(coffer_ctx *ctx, coffer_txn *txn,
 	int rc = S->asset_list(txn, req->tenant->id, id, &l);
 	if (rc == 0) {
 		resp->status = 200;
-		resp->body = crest_assets_doc(&l, S->kind_name);
+		resp->body = crest_assets_doc(&l, &c->rest);
 	}
 	S->asset_list_free(&l);
 	return rc ? coffer_asset_outcome(rc) : COFFER_DONE;
@@ -484,6 +485,10 @@ int compartment_rest_register(struct compartment *c)
 		COFFER_LOGH(h, c->ctx, COFFER_LOG_WARN, "asset service too old for the REST API");
 		return 0;
 	}
+	c->rest.kind_name = c->svc->kind_name;
+	/* Today's flattened asset keys next to the seed's (docs/rest.md): on unless set off. */
+	const char *f = h->config(c->ctx, "rest_flattened", "on");
+	c->rest.flattened = !(strcmp(f, "off") == 0 || strcmp(f, "false") == 0 || strcmp(f, "0") == 0);
 	int rc = 0;
 	for (size_t i = 0; rc == 0 && i < sizeof routes / sizeof routes[0]; i++)
 		rc = h->on_http(c->ctx, routes[i].method, routes[i].pattern, routes[i].fn, c);

@@ -27,7 +27,9 @@ int compartment_inventory_delete(const struct compartment *c, coffer_txn *txn, c
 	return COFFER_EDB;
 }
 
-#define KN asset_rules_kind_name
+static const struct crest_opts both = {asset_rules_kind_name, true};
+static const struct crest_opts seed = {asset_rules_kind_name, false};
+#define KN (&both)
 #define C1 "9f2e0000-0000-4000-8000-000000000001"
 #define C2 "a71d0000-0000-4000-8000-000000000002"
 #define INV "3b0c0000-0000-4000-8000-000000000003"
@@ -182,6 +184,12 @@ static void test_asset_has_seed_keys_then_flattened_keys(void **state)
 	assert_int_equal(json_integer_value(json_object_get(at, "petId")), 99);
 	assert_string_equal(json_string_value(json_object_get(at, "expiration")),
 	                    "2026-01-15T10:22:33Z");
+	json_decref(r);
+
+	/* compartment.rest_flattened off: the seed keys only */
+	r = crest_asset(&a, &seed);
+	assert_keys(json_object_get(r, "attributes"),
+	            "slot,templateId,expiration,referenceId,referenceType,referenceData");
 	json_decref(r);
 }
 
