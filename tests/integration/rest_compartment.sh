@@ -55,6 +55,20 @@ for q in "" "?type=" "?type=x" "?type=1.0" "?type=%201" "?Type=2" "?type=9999999
 	rq_is "query '$q'" 400 GET "$BASE$q"
 done
 
+say "cofferctl show reads the same"
+out=$("$COFFERCTL" show compartment $C 2 --tenant "$T" --url "http://127.0.0.1:$HP")
+check_eq "show compartment: title line" "$(head -n1 <<<"$out")" "use (type 2)  capacity 24  assets 2  id $USE"
+check_eq "show compartment: two rows by slot" "$(tail -n +3 <<<"$out" | awk '{print $1, $2, $3, $4}' | paste -sd,)" \
+	"1 2000000 consumable 5,2 2000001 consumable 9"
+check_eq "show inventory --json is the document (but its fresh id)" \
+	"$(COFFER_URL=http://127.0.0.1:$HP "$COFFERCTL" show inventory $C --tenant "$T" --json | jq -c '.included')" \
+	"$(rq GET /api/characters/$C/inventory; jq -c .included "$IT_W/rb")"
+check "show inventory: a table naming the five compartments" \
+	test "$(COFFER_URL=http://127.0.0.1:$HP "$COFFERCTL" show inventory $C --tenant "$T" | grep -cE '^(equip|use|setup|etc|cash) \(type')" = 5
+COFFER_URL=http://127.0.0.1:$HP "$COFFERCTL" show compartment $C 9 --tenant "$T" 2>"$IT_W/show.err"
+check_eq "show of a missing compartment: exit 1" "$?" 1
+check "... saying not found" grep -q "HTTP 404 (not found)" "$IT_W/show.err"
+
 say "GET assets"
 rq_is "GET assets of use" 200 GET "$BASE/$USE/assets"
 jqb "data: the two assets, no included" 'keys_unsorted == ["data"] and [.data[] | .attributes.slot] == [1,2] and all(.data[]; .type == "assets" and (.id | test("^[0-9]+$")))'
