@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <curl/curl.h>
 #include <jansson.h>
 #include <librdkafka/rdkafka.h>
 #include <mysql.h>
@@ -38,6 +39,7 @@
 #define EXIT_SHORT 3
 
 #define DEFAULT_BOOTSTRAP "localhost:9092"
+#define DEFAULT_URL "http://127.0.0.1:8080"
 #define BOOTSTRAP_FILE_WAIT_MS 10000
 
 static const char usage_text[] =
@@ -83,6 +85,12 @@ static const char usage_text[] =
 	"      column names), or SQL run with @tenant set (contrib/templates/sample.sql).\n"
 	"  templates show TENANT ID\n"
 	"      Print one template row as JSON (exit 1 when there is none).\n"
+	"  show inventory CHARACTER | show compartment CHARACTER TYPE |\n"
+	"  show drops WORLD CHANNEL MAP | show drop ID\n"
+	"       --tenant UUID [--region R] [--version MAJOR.MINOR] [--url URL] [--json]\n"
+	"      Read through cofferd's REST API (URL: --url, else $COFFER_URL, else\n"
+	"      " DEFAULT_URL "); region GMS and version 83.1 unless given. Prints a\n"
+	"      table, or with --json the document as the server sent it.\n"
 	"  feature set TENANT PLUGIN on|off\n"
 	"  feature list [TENANT]\n"
 	"      Per-tenant feature switches in coffer_tenant_features. The database\n"
@@ -1319,6 +1327,291 @@ static int cmd_feature(int argc, char **argv)
 }
 
 /* ------------------------------------------------------------------------ */
+/* show: reads through the REST API                                          */
+/* ------------------------------------------------------------------------ */
+
+struct buf {
+	char *p;
+	size_t n;
+};
+
+static size_t show_write(char *data, size_t size, size_t nmemb, void *ud)
+{
+	struct buf *b = ud;
+	size_t n = size * nmemb;
+	char *p = realloc(b->p, b->n + n + 1);
+	if (p == NULL)
+		return 0;
+	memcpy(p + b->n, data, n);
+	b->p = p;
+	b->n += n;
+	b->p[b->n] = '\0';
+	return n;
+}
+
+/* GET @p path (already escaped) with the tenant headers; the body into @p out. Returns the
+ * HTTP status, or -1 after printing why the request failed. */
+static long show_get(const char *base, const char *path, const char *tenant, const char *region,
+                     const char *version, struct buf *out)
+{
+	unsigned major = 0, minor = 0;
+	if (sscanf(version, "%u.%u", &major, &minor) != 2 || major > 65535 || minor > 65535) {
+		fail(EXIT_USAGE, "--version %s: expected MAJOR.MINOR", version);
+		return -2;
+	}
+	CURL *h = curl_easy_init();
+	if (h == NULL) {
+		fail(EXIT_FAIL, "libcurl init failed");
+		return -1;
+	}
+	char url[2048], th[128], rh[128], mh[64], nh[64];
+	size_t bl = strlen(base);
+	while (bl > 0 && base[bl - 1] == '/')
+		bl--;
+	snprintf(url, sizeof url, "%.*s%s", (int)bl, base, path);
+	snprintf(th, sizeof th, "TENANT_ID: %s", tenant);
+	snprintf(rh, sizeof rh, "REGION: %s", region);
+	snprintf(mh, sizeof mh, "MAJOR_VERSION: %u", major);
+	snprintf(nh, sizeof nh, "MINOR_VERSION: %u", minor);
+	struct curl_slist *hdrs = NULL;
+	hdrs = curl_slist_append(hdrs, th);
+	hdrs = curl_slist_append(hdrs, rh);
+	hdrs = curl_slist_append(hdrs, mh);
+	hdrs = curl_slist_append(hdrs, nh);
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, show_write);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, out);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT, 30L);
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	long status = -1;
+	CURLcode rc = curl_easy_perform(h);
+	if (rc != CURLE_OK)
+		fail(EXIT_FAIL, "GET %s: %s", url, curl_easy_strerror(rc));
+	else
+		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+	if (g.verbose && rc == CURLE_OK)
+		say("GET %s: %ld", url, status);
+	curl_slist_free_all(hdrs);
+	curl_easy_cleanup(h);
+	return status;
+}
+
+static const char *show_str(const json_t *o, const char *k)
+{
+	const char *s = json_string_value(json_object_get(o, k));
+	return s ? s : "";
+}
+
+static long long show_int(const json_t *o, const char *k)
+{
+	return (long long)json_integer_value(json_object_get(o, k));
+}
+
+static const char *const type_names[] = {"?", "equip", "use", "setup", "etc", "cash"};
+
+static const char *show_type_name(long long t)
+{
+	return t >= 1 && t <= 5 ? type_names[t] : "?";
+}
+
+static void show_asset_header(void)
+{
+	printf("  %6s  %10s  %-14s  %8s  %10s  %s\n", "SLOT", "TEMPLATE", "KIND", "QUANTITY", "ASSET",
+	       "EXPIRATION");
+}
+
+static void show_asset(const json_t *res)
+{
+	const json_t *a = json_object_get(res, "attributes");
+	const json_t *rd = json_object_get(a, "referenceData");
+	json_t *q = json_object_get(rd, "quantity");
+	char qty[24] = "1";
+	if (json_is_integer(q))
+		snprintf(qty, sizeof qty, "%lld", (long long)json_integer_value(q));
+	const char *exp = show_str(a, "expiration");
+	printf("  %6lld  %10lld  %-14s  %8s  %10s  %s\n", show_int(a, "slot"),
+	       show_int(a, "templateId"), show_str(a, "referenceType"), qty, show_str(res, "id"),
+	       strcmp(exp, "0001-01-01T00:00:00Z") == 0 ? "-" : exp);
+}
+
+/* The included resource of @p type and @p id, or NULL. */
+static const json_t *show_included(const json_t *doc, const char *type, const char *id)
+{
+	size_t i;
+	const json_t *r;
+	json_array_foreach(json_object_get(doc, "included"), i, r)
+		if (strcmp(show_str(r, "type"), type) == 0 && strcmp(show_str(r, "id"), id) == 0)
+			return r;
+	return NULL;
+}
+
+/* One compartment and its assets (the relationship's order, filled from included). */
+static void show_compartment_table(const json_t *doc, const json_t *comp)
+{
+	const json_t *a = json_object_get(comp, "attributes");
+	const json_t *rel = json_object_get(json_object_get(json_object_get(comp, "relationships"),
+	                                                    "assets"),
+	                                    "data");
+	printf("%s (type %lld)  capacity %lld  assets %zu  id %s\n",
+	       show_type_name(show_int(a, "type")), show_int(a, "type"), show_int(a, "capacity"),
+	       json_array_size(rel), show_str(comp, "id"));
+	if (json_array_size(rel) == 0)
+		return;
+	show_asset_header();
+	size_t i;
+	const json_t *r;
+	json_array_foreach(rel, i, r) {
+		const json_t *asset = show_included(doc, "assets", show_str(r, "id"));
+		if (asset)
+			show_asset(asset);
+	}
+}
+
+static void show_inventory_table(const json_t *doc)
+{
+	const json_t *d = json_object_get(doc, "data");
+	const json_t *rel = json_object_get(
+		json_object_get(json_object_get(d, "relationships"), "compartments"), "data");
+	printf("character %lld: %zu compartment(s)\n",
+	       show_int(json_object_get(d, "attributes"), "characterId"), json_array_size(rel));
+	size_t i;
+	const json_t *r;
+	json_array_foreach(rel, i, r) {
+		const json_t *comp = show_included(doc, "compartments", show_str(r, "id"));
+		if (comp)
+			show_compartment_table(doc, comp);
+	}
+}
+
+static void show_drop_row(const json_t *res)
+{
+	const json_t *a = json_object_get(res, "attributes");
+	printf("%10s  %3lld %3lld %10lld  %8lld  %8lld  %8lld  %6lld,%-6lld  %8lld  %s\n",
+	       show_str(res, "id"), show_int(a, "worldId"), show_int(a, "channelId"),
+	       show_int(a, "mapId"), show_int(a, "itemId"), show_int(a, "quantity"),
+	       show_int(a, "meso"), show_int(a, "x"), show_int(a, "y"), show_int(a, "ownerId"),
+	       show_str(a, "dropTime"));
+}
+
+static void show_drop_header(void)
+{
+	printf("%10s  %3s %3s %10s  %8s  %8s  %8s  %13s  %8s  %s\n", "DROP", "W", "CH", "MAP", "ITEM",
+	       "QUANTITY", "MESO", "X,Y", "OWNER", "DROPPED");
+}
+
+static char *show_escape(const char *s)
+{
+	return curl_easy_escape(NULL, s, 0);
+}
+
+static int cmd_show(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"tenant", required_argument, NULL, 't'},
+		{"region", required_argument, NULL, 'r'},
+		{"version", required_argument, NULL, 'V'},
+		{"url", required_argument, NULL, 'u'},
+		{"json", no_argument, NULL, 'j'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *tenant = NULL, *region = "GMS", *version = "83.1";
+	const char *url = env_or("COFFER_URL", DEFAULT_URL);
+	bool raw = false;
+	int c;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 't': tenant = optarg; break;
+		case 'r': region = optarg; break;
+		case 'V': version = optarg; break;
+		case 'u': url = optarg; break;
+		case 'j': raw = true; break;
+		default: return EXIT_USAGE;
+		}
+	}
+	const char *what = optind < argc ? argv[optind] : "";
+	int nargs = argc - optind - 1;
+	char **args = argv + optind + 1;
+	if (tenant == NULL)
+		return fail(EXIT_USAGE, "show: --tenant UUID is required");
+
+	char path[1024];
+	char *e[3] = {NULL, NULL, NULL};
+	enum { INV, COMP, DROPS, DROP } kind;
+	if (strcmp(what, "inventory") == 0 && nargs == 1) {
+		kind = INV;
+		e[0] = show_escape(args[0]);
+		snprintf(path, sizeof path, "/api/characters/%s/inventory", e[0]);
+	} else if (strcmp(what, "compartment") == 0 && nargs == 2) {
+		kind = COMP;
+		e[0] = show_escape(args[0]);
+		e[1] = show_escape(args[1]);
+		snprintf(path, sizeof path, "/api/characters/%s/inventory/compartments?type=%s", e[0],
+		         e[1]);
+	} else if (strcmp(what, "drops") == 0 && nargs == 3) {
+		kind = DROPS;
+		for (int i = 0; i < 3; i++)
+			e[i] = show_escape(args[i]);
+		snprintf(path, sizeof path, "/api/worlds/%s/channels/%s/maps/%s/drops", e[0], e[1], e[2]);
+	} else if (strcmp(what, "drop") == 0 && nargs == 1) {
+		kind = DROP;
+		e[0] = show_escape(args[0]);
+		snprintf(path, sizeof path, "/api/drops/%s", e[0]);
+	} else {
+		return fail(EXIT_USAGE, "usage: cofferctl show inventory CHARACTER | compartment CHARACTER "
+		                        "TYPE | drops WORLD CHANNEL MAP | drop ID  --tenant UUID");
+	}
+	for (int i = 0; i < 3; i++)
+		curl_free(e[i]);
+
+	struct buf b = {NULL, 0};
+	long status = show_get(url, path, tenant, region, version, &b);
+	int rc = EXIT_FAIL;
+	if (status == -2) {
+		rc = EXIT_USAGE;
+	} else if (status < 0) {
+		rc = EXIT_FAIL;
+	} else if (status != 200) {
+		const char *why = status == 404 ? "not found" : status == 400 ? "bad request" : "error";
+		fail(EXIT_FAIL, "GET %s: HTTP %ld (%s)", path, status, why);
+	} else if (raw) {
+		if (b.n)
+			fwrite(b.p, 1, b.n, stdout);
+		putchar('\n');
+		rc = 0;
+	} else {
+		json_error_t err;
+		json_t *doc = json_loadb(b.p ? b.p : "", b.n, 0, &err);
+		if (doc == NULL) {
+			fail(EXIT_FAIL, "GET %s: the answer is not JSON: %s", path, err.text);
+		} else {
+			const json_t *d = json_object_get(doc, "data");
+			size_t i;
+			const json_t *r;
+			switch (kind) {
+			case INV: show_inventory_table(doc); break;
+			case COMP: show_compartment_table(doc, d); break;
+			case DROPS:
+				show_drop_header();
+				json_array_foreach(d, i, r)
+					show_drop_row(r);
+				printf("%zu drop(s)\n", json_array_size(d));
+				break;
+			case DROP:
+				show_drop_header();
+				show_drop_row(d);
+				break;
+			}
+			json_decref(doc);
+			rc = 0;
+		}
+	}
+	free(b.p);
+	return rc;
+}
+
+/* ------------------------------------------------------------------------ */
 /* main                                                                     */
 /* ------------------------------------------------------------------------ */
 
@@ -1398,6 +1691,10 @@ int main(int argc, char **argv)
 		rc = cmd_templates(argc, argv);
 	} else if (strcmp(cmd, "status") == 0) {
 		rc = cmd_status(argc, argv);
+	} else if (strcmp(cmd, "show") == 0) {
+		curl_global_init(CURL_GLOBAL_DEFAULT);
+		rc = cmd_show(argc, argv);
+		curl_global_cleanup();
 	} else if (strcmp(cmd, "help") == 0) {
 		fputs(usage_text, stdout);
 		rc = 0;

@@ -504,16 +504,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		return MHD_YES; /* the body, if any, comes next; answered at the last call */
 	}
 	if (*upload_data_size > 0) {
+		/* Counted, never kept. Over the limit the rest is still read (up to a hard
+		 * cap) so the client reads its 413 instead of a reset connection. */
 		r->body += *upload_data_size;
 		*upload_data_size = 0;
-		if (r->body > cfg.max_body && !r->too_big) {
-			r->too_big = true;
-			return answer(c, r, 413, TEXT_PLAIN, NULL, 0, NULL);
-		}
+		r->too_big |= r->body > cfg.max_body;
+		if (r->body > cfg.max_body * 4 + 65536)
+			return MHD_NO;
 		return MHD_YES;
 	}
 	if (r->too_big)
-		return MHD_YES;
+		return answer(c, r, 413, TEXT_PLAIN, NULL, 0, NULL);
 	return dispatch(c, r, method);
 }
 

@@ -35,6 +35,8 @@ static int asset_init(coffer_ctx *ctx, const struct coffer_host *h)
 	if (rc == 0)
 		rc = h->on_message(ctx, "EVENT_TOPIC_EQUIPABLE_STATUS", "UPDATED",
 		                   asset_on_equipable_updated, NULL);
+	if (rc == 0)
+		rc = asset_rest_register(ctx);
 	return rc;
 }
 

@@ -108,6 +108,8 @@ static int drop_init(coffer_ctx *ctx, const struct coffer_host *host)
 		drop_svc_bind(d);
 		rc = host->provide(ctx, COFFER_SVC_DROP_NAME, COFFER_SVC_DROP_VERSION, &drop_api_v1);
 	}
+	if (rc == 0)
+		rc = drop_rest_register(d);
 	if (rc != 0) {
 		drop_svc_bind(NULL);
 		drop_free(d);

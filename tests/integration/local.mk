@@ -25,7 +25,9 @@ integration_tests = \
 	tests/integration/db_outage.sh \
 	tests/integration/readyz.sh \
 	tests/integration/metrics.sh \
-	tests/integration/consumer_lag.sh
+	tests/integration/consumer_lag.sh \
+	tests/integration/http_routing.sh \
+	tests/integration/http_txn.sh
 TESTS += $(integration_tests)
 TEST_EXTENSIONS = .sh
 SH_LOG_COMPILER = $(SHELL)
@@ -33,5 +35,6 @@ AM_TESTS_ENVIRONMENT = abs_top_builddir='$(abs_top_builddir)' abs_top_srcdir='$(
 	export abs_top_builddir abs_top_srcdir;
 EXTRA_DIST += $(integration_tests) tests/integration/lib.sh tests/integration/obs_lib.sh tests/integration/prom.py
 include tests/integration/inventory.mk
+include tests/integration/rest.mk
 include tests/integration/drop.mk
 include tests/integration/item_data.mk

@@ -81,3 +81,9 @@ TESTS += tests/unit/test_metrics
 tests_unit_test_metrics_SOURCES = tests/unit/test_metrics.c
 tests_unit_test_metrics_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_metrics_LDADD = host/libcofferhost.la $(TEST_LDADD)
+# The HTTP route table, Go escaping, the REST value helpers (pure functions).
+check_PROGRAMS += tests/unit/test_router
+TESTS += tests/unit/test_router
+tests_unit_test_router_SOURCES = tests/unit/test_router.c
+tests_unit_test_router_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_router_LDADD = host/libcofferhost.la $(TEST_LDADD)
