@@ -33,6 +33,13 @@ static int asset_init(coffer_ctx *ctx, const struct coffer_host *h)
 	if (rc == 0)
 		rc = h->on_message(ctx, "EVENT_TOPIC_EQUIPABLE_STATUS", "UPDATED",
 		                   asset_on_equipable_updated, NULL);
+	/* Topics it only emits (its own events and the asset service's, whoever calls it). */
+	if (rc == 0)
+		rc = h->emits(ctx, COFFER_TOPIC_ASSET_STATUS);
+	if (rc == 0)
+		rc = h->emits(ctx, COFFER_TOPIC_COMPARTMENT_STATUS);
+	if (rc == 0)
+		rc = h->emits(ctx, COFFER_TOPIC_INVENTORY_STATUS);
 	return rc;
 }
 

@@ -67,6 +67,13 @@ static int compartment_init(coffer_ctx *ctx, const struct coffer_host *host)
 			rc = host->on_disabled(ctx, COFFER_TOPIC_COMPARTMENT_COMMAND,
 			                       compartment_commands[i].type, c->svc->refuse_disabled, NULL);
 	}
+	/* Its events go out through the asset service, on these topics. */
+	if (rc == 0)
+		rc = host->emits(ctx, COFFER_TOPIC_ASSET_STATUS);
+	if (rc == 0)
+		rc = host->emits(ctx, COFFER_TOPIC_COMPARTMENT_STATUS);
+	if (rc == 0)
+		rc = host->emits(ctx, COFFER_TOPIC_INVENTORY_STATUS);
 	return rc;
 }
 
