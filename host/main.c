@@ -618,12 +618,15 @@ int main(int argc, char **argv)
 
 	const char *bootstrap = o.bootstrap;
 	if (o.embedded) {
-		const char *topics[64];
+		/* What the plugins consume and what they declared they emit (host->emits),
+		 * and the dead letters; repeats are harmless to the mock cluster. */
+		const char *topics[128];
 		size_t nt = 0;
-		for (size_t i = 0; known_topics[i]; i++)
-			topics[nt++] = reg_topic(known_topics[i]);
-		for (size_t i = 0; i < reg_handler_count() && nt < 63; i++)
+		topics[nt++] = reg_topic("DEAD_LETTER_TOPIC");
+		for (size_t i = 0; i < reg_handler_count() && nt < 128; i++)
 			topics[nt++] = reg_topic(reg_handler(i)->topic_var);
+		for (size_t i = 0; i < reg_emitted_count() && nt < 128; i++)
+			topics[nt++] = reg_topic(reg_emitted(i)->topic_var);
 		bootstrap = embedded_start(topics, nt, o.partitions, o.embedded_port);
 		if (bootstrap == NULL)
 			return 1;

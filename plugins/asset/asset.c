@@ -37,6 +37,13 @@ static int asset_init(coffer_ctx *ctx, const struct coffer_host *h)
 		                   asset_on_equipable_updated, NULL);
 	if (rc == 0)
 		rc = asset_rest_register(ctx);
+	/* Topics it only emits (its own events and the asset service's, whoever calls it). */
+	if (rc == 0)
+		rc = h->emits(ctx, COFFER_TOPIC_ASSET_STATUS);
+	if (rc == 0)
+		rc = h->emits(ctx, COFFER_TOPIC_COMPARTMENT_STATUS);
+	if (rc == 0)
+		rc = h->emits(ctx, COFFER_TOPIC_INVENTORY_STATUS);
 	return rc;
 }
 

@@ -70,6 +70,13 @@ static int compartment_init(coffer_ctx *ctx, const struct coffer_host *host)
 	}
 	if (rc == 0)
 		rc = compartment_rest_register(c);
+	/* Its events go out through the asset service, on these topics. */
+	if (rc == 0)
+		rc = host->emits(ctx, COFFER_TOPIC_ASSET_STATUS);
+	if (rc == 0)
+		rc = host->emits(ctx, COFFER_TOPIC_COMPARTMENT_STATUS);
+	if (rc == 0)
+		rc = host->emits(ctx, COFFER_TOPIC_INVENTORY_STATUS);
 	return rc;
 }
 
