@@ -7,7 +7,9 @@ host_libcofferhost_la_SOURCES = \
 	host/outbox.c host/outbox.h \
 	host/bus.c host/bus.h \
 	host/tasks.c host/tasks.h \
-	host/embedded.c host/embedded.h
+	host/embedded.c host/embedded.h \
+	host/opts.c host/opts.h \
+	host/ready.c host/ready.h
 host_libcofferhost_la_CFLAGS = $(AM_CFLAGS) $(MYSQL_CFLAGS) $(RDKAFKA_CFLAGS)
 host_libcofferhost_la_LIBADD = lib/libcoffer_util.la $(MYSQL_LIBS) $(RDKAFKA_LIBS) $(JANSSON_LIBS) $(UUID_LIBS)
 

@@ -71,6 +71,8 @@ int reg_load_dir(const char *dir);
 /* init in dependency order; a failing init is undone; a required plugin's failure
  * (or of one it needs) returns an error. */
 int reg_init_all(void);
+/* Plugin settings read during init that were not numbers (each logged). */
+size_t reg_config_errors(void);
 void reg_start_all(void);
 void reg_reconfigure_all(void);
 void reg_stop_all(void);
