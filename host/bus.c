@@ -922,6 +922,7 @@ struct stall {
 	int64_t pos;        /* position at the last check (RD_KAFKA_OFFSET_INVALID: none yet) */
 	int64_t since_ms;   /* when pos last changed */
 	int64_t warned_ms;  /* last warning, 0 = none in this episode */
+	int64_t asked_ms;   /* last watermark query to the broker */
 	bool seen;
 };
 static struct stall *stalls;
@@ -976,7 +977,20 @@ static void check_stalls(int64_t now)
 			st->warned_ms = 0;
 			continue;
 		}
-		if (hi < 0 || now - st->since_ms < cfg.stall_warn_ms)
+		if (now - st->since_ms < cfg.stall_warn_ms)
+			continue;
+		/* Still for a while: ask the broker (the cached watermark comes with fetch
+		 * responses, which stop when a fetch fails), at most once per period. */
+		if (now - st->asked_ms >= cfg.stall_warn_ms) {
+			st->asked_ms = now;
+			int64_t qlo, qhi;
+			if (rd_kafka_query_watermark_offsets(rk, tp->topic, tp->partition, &qlo, &qhi, 500) ==
+			    RD_KAFKA_RESP_ERR_NO_ERROR) {
+				lo = qlo;
+				hi = qhi;
+			}
+		}
+		if (hi < 0)
 			continue;
 		int64_t base = st->pos;
 		if (base < 0) {

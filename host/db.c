@@ -224,6 +224,9 @@ static int ensure(struct db_conn *c, const volatile bool *stop, bool fail_fast)
 			        (long long)(now - first_ms), delay_ms,
 			        attempt == 0 ? " (retrying; logged again at most once a minute)" : "");
 			logged_ms = now;
+		} else {
+			LOG_DBG("event=db_retry conn=%s attempts=%d errno=%u", c->label, attempt + 1,
+			        c->last_errno);
 		}
 		struct timespec ts = {delay_ms / 1000, (long)(delay_ms % 1000) * 1000000L};
 		nanosleep(&ts, NULL);

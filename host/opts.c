@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 bool opt_parse_ll(const char *s, long long min, long long max, long long *out)
 {
@@ -29,8 +30,11 @@ int opt_ll(const char *what, const char *s, long long min, long long max, long l
 {
 	if (opt_parse_ll(s, min, max, out))
 		return 0;
-	long long dummy;
-	bool number = opt_parse_ll(s, -9223372036854775807LL - 1, 9223372036854775807LL, &dummy);
+	/* Digits (after an optional '-') that do not fit are a number out of range. */
+	const char *p = s ? s : "";
+	if (*p == '-')
+		p++;
+	bool number = *p != '\0' && strspn(p, "0123456789") == strlen(p);
 	fprintf(stderr, "cofferd: bad %s value '%s': %s (want an integer from %lld to %lld)\n", what,
 	        s ? s : "", number ? "out of range" : "not a number", min, max);
 	return -1;

@@ -22,7 +22,9 @@ integration_tests = \
 	tests/integration/concurrency.sh \
 	tests/integration/batch_isolation.sh \
 	tests/integration/startup_sigterm.sh \
-	tests/integration/db_outage.sh
+	tests/integration/db_outage.sh \
+	tests/integration/fail_fast.sh \
+	tests/integration/oversize.sh
 TESTS += $(integration_tests)
 TEST_EXTENSIONS = .sh
 SH_LOG_COMPILER = $(SHELL)
