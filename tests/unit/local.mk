@@ -68,3 +68,10 @@ tests_unit_test_loader_SOURCES = tests/unit/test_loader.c
 tests_unit_test_loader_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_loader_LDADD = host/libcofferhost.la $(TEST_LDADD)
 EXTRA_tests_unit_test_loader_DEPENDENCIES = $(loader_fixtures) tests/fixtures/probe.la
+
+# Strict numeric settings (host/opts.c) and the readiness state (host/ready.c).
+check_PROGRAMS += tests/unit/test_opts
+TESTS += tests/unit/test_opts
+tests_unit_test_opts_SOURCES = tests/unit/test_opts.c
+tests_unit_test_opts_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_opts_LDADD = host/libcofferhost.la $(TEST_LDADD)
