@@ -22,10 +22,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <curl/curl.h>
 #include <jansson.h>
 #include <librdkafka/rdkafka.h>
 #include <mysql.h>
 
+#include "cofferctl.h"
+#include "status.h"
 #include "util.h"
 
 #ifndef PACKAGE_VERSION
@@ -33,11 +36,10 @@
 #endif
 
 /* Exit statuses; 3 tells a test "fewer messages than --count arrived". */
-#define EXIT_FAIL 1
-#define EXIT_USAGE 2
 #define EXIT_SHORT 3
 
 #define DEFAULT_BOOTSTRAP "localhost:9092"
+#define DEFAULT_URL "http://127.0.0.1:8080"
 #define BOOTSTRAP_FILE_WAIT_MS 10000
 
 static const char usage_text[] =
@@ -61,6 +63,7 @@ static const char usage_text[] =
 	"      each only when given) and 8-byte key (--key, else characterId, else\n"
 	"      body.dropId when non-zero, else mapId, else none). Waits for delivery.\n"
 	"  watch [TOPIC...] [--from-beginning] [--count N] [--timeout-ms MS] [--idle-ms MS]\n"
+	"        [--to-end]\n"
 	"      Print every new message (all partitions, no consumer group) as one JSON\n"
 	"      line: topic_var, topic, partition, offset, timestamp, key, headers, value.\n"
 	"      Topics that appear after watch started are read from their beginning.\n"
@@ -68,12 +71,38 @@ static const char usage_text[] =
 	"      EVENT_TOPIC_INVENTORY_STATUS EVENT_TOPIC_DROP_STATUS COMMAND_TOPIC_DROP\n"
 	"      DEAD_LETTER_TOPIC. A line \"cofferctl: watching ...\" on stderr says when\n"
 	"      it is listening. --count: stop after N; --timeout-ms: stop after MS in\n"
-	"      all; --idle-ms: stop after MS without a message.\n"
+	"      all; --idle-ms: stop after MS without a message; --to-end: read from the\n"
+	"      beginning up to the end each partition had when watch found it, then stop\n"
+	"      (a topic that does not exist yet is empty).\n"
+	"  templates import --tenant T --from URL [--ids FILE | --range A-B]\n"
+	"       [--region R] [--version MAJOR.MINOR] [--timeout-ms MS] [--replace]\n"
+	"      Fill item_templates of tenant T from the game-data service at URL (the\n"
+	"      prefix ending in /api/, as DATA_SERVICE_URL): the ids of FILE (one a line,\n"
+	"      # comments) or A..B. Rows already there are kept (--replace: fetched again).\n"
+	"      Tenant headers REGION (GMS) and the version (83.1). Progress on a terminal;\n"
+	"      a summary at the end: fetched, missing, failed. Exit 1 when one failed.\n"
+	"  templates import --tenant T --file F.json|F.sql\n"
+	"      Load a file: JSON, an array of rows ({\"template_id\": 2000000, ...}, the\n"
+	"      column names), or SQL run with @tenant set (contrib/templates/sample.sql).\n"
+	"  templates show TENANT ID\n"
+	"      Print one template row as JSON (exit 1 when there is none).\n"
+	"  show inventory CHARACTER | show compartment CHARACTER TYPE |\n"
+	"  show drops WORLD CHANNEL MAP | show drop ID\n"
+	"       --tenant UUID [--region R] [--version MAJOR.MINOR] [--url URL] [--json]\n"
+	"      Read through cofferd's REST API (URL: --url, else $COFFER_URL, else\n"
+	"      " DEFAULT_URL "); region GMS and version 83.1 unless given. Prints a\n"
+	"      table, or with --json the document as the server sent it.\n"
 	"  feature set TENANT PLUGIN on|off\n"
 	"  feature list [TENANT]\n"
-	"      Per-tenant feature switches in coffer_tenant_features, through DB_HOST\n"
+	"      Per-tenant feature switches in coffer_tenant_features. The database\n"
+	"      commands (templates, feature) connect through DB_HOST\n"
 	"      (127.0.0.1), DB_PORT (3306), DB_USER (coffer), DB_PASSWORD, DB_NAME\n"
 	"      (coffer), or DB_SOCKET when set.\n"
+	"  status [--url URL] [--watch [SECONDS]]\n"
+	"      cofferd's readiness, consumer lag, outbox backlog and age, dead letters\n"
+	"      and rejections per minute, per-type rates: from its /readyz and /metrics\n"
+	"      (URL default $COFFER_URL, else http://127.0.0.1:$REST_PORT, 8080). Exit\n"
+	"      status 0 when ready, 1 when not ready or unreachable.\n"
 	"\n"
 	"TOPIC is a logical name (COMMAND_TOPIC_DROP, EVENT_TOPIC_ASSET_STATUS, ...): the\n"
 	"real topic is the environment variable of that name, else the name itself\n"
@@ -112,7 +141,6 @@ static void vsay(const char *fmt, va_list ap)
 }
 
 static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* A diagnostic line on stderr; stdout belongs to the data. */
 static void say(const char *fmt, ...)
@@ -125,7 +153,7 @@ static void say(const char *fmt, ...)
 }
 
 /* say(), then hand back @p code, so callers can `return fail(EXIT_USAGE, ...)`. */
-static int fail(int code, const char *fmt, ...)
+int fail(int code, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -655,6 +683,17 @@ struct watch {
 	 * created after watch started, so all of their messages are new. */
 	bool cluster_seen;
 	bool told_waiting;
+	/* --to-end: each partition's high watermark when it was assigned; watch
+	 * stops once every one was reached (a topic absent at the first metadata
+	 * answer counts as empty). */
+	bool to_end;
+	struct watch_part {
+		const char *real;
+		int32_t partition;
+		int64_t end;
+		bool done;
+	} *parts;
+	size_t nparts, nparts_done;
 };
 
 static void watch_on_signal(int sig)
@@ -684,6 +723,54 @@ static void watch_resolve_end(rd_kafka_t *rk, rd_kafka_topic_partition_list_t *p
 				parts->elems[i].offset = q->elems[i].offset;
 	}
 	rd_kafka_topic_partition_list_destroy(q);
+}
+
+/* --to-end: remember where each partition of a newly assigned topic ends now. */
+static int watch_add_ends(struct watch *w, const char *real, const struct rd_kafka_metadata_topic *mt,
+                          int timeout_ms)
+{
+	struct watch_part *np = realloc(w->parts, (w->nparts + (size_t)mt->partition_cnt) * sizeof *np);
+
+	if (np == NULL) {
+		say("watch: out of memory");
+		return -1;
+	}
+	w->parts = np;
+	for (int p = 0; p < mt->partition_cnt; p++) {
+		struct watch_part *wp = &w->parts[w->nparts++];
+		int64_t lo = 0, hi = 0;
+		rd_kafka_resp_err_t err = rd_kafka_query_watermark_offsets(w->rk, real, mt->partitions[p].id,
+		                                                           &lo, &hi, timeout_ms > 0 ? timeout_ms : 1);
+
+		if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+			say("watch: %s [%d]: end offset: %s", real, (int)mt->partitions[p].id, rd_kafka_err2str(err));
+			return -1;
+		}
+		wp->real = real;
+		wp->partition = mt->partitions[p].id;
+		wp->end = hi;
+		wp->done = hi <= lo;
+		w->nparts_done += wp->done;
+	}
+	return 0;
+}
+
+/* --to-end: a message was read; is its partition at its end now? */
+static void watch_part_seen(struct watch *w, const rd_kafka_message_t *m)
+{
+	const char *real = rd_kafka_topic_name(m->rkt);
+
+	for (size_t i = 0; i < w->nparts; i++) {
+		struct watch_part *wp = &w->parts[i];
+
+		if (wp->partition == m->partition && strcmp(wp->real, real) == 0) {
+			if (!wp->done && m->offset + 1 >= wp->end) {
+				wp->done = true;
+				w->nparts_done++;
+			}
+			return;
+		}
+	}
 }
 
 /* Assign every partition of the topics that exist now and were not assigned
@@ -724,6 +811,11 @@ static int watch_refresh(struct watch *w, int timeout_ms)
 			for (int p = 0; p < mt->partition_cnt; p++)
 				rd_kafka_topic_partition_list_add(parts, t->real, mt->partitions[p].id)
 					->offset = from_end ? RD_KAFKA_OFFSET_END : RD_KAFKA_OFFSET_BEGINNING;
+			if (w->to_end && watch_add_ends(w, t->real, mt, timeout_ms) != 0) {
+				rd_kafka_metadata_destroy(md);
+				rd_kafka_topic_partition_list_destroy(parts);
+				return EXIT_FAIL;
+			}
 			t->assigned = true;
 			w->nwaiting--;
 			newly++;
@@ -731,6 +823,13 @@ static int watch_refresh(struct watch *w, int timeout_ms)
 		}
 	}
 	rd_kafka_metadata_destroy(md);
+	/* --to-end reads what exists now: a topic that does not is empty. */
+	if (w->to_end)
+		for (size_t i = 0; i < w->ntopics; i++)
+			if (!w->topics[i].assigned) {
+				w->topics[i].assigned = true;
+				w->nwaiting--;
+			}
 
 	for (size_t i = 0; i < w->ntopics; i++) {
 		const struct rd_kafka_metadata *tmd;
@@ -864,6 +963,7 @@ static int cmd_watch(int argc, char **argv)
 		{"count", required_argument, NULL, 'n'},
 		{"timeout-ms", required_argument, NULL, 't'},
 		{"idle-ms", required_argument, NULL, 'i'},
+		{"to-end", no_argument, NULL, 'e'},
 		{"verbose", no_argument, NULL, 'v'},
 		{NULL, 0, NULL, 0},
 	};
@@ -906,6 +1006,10 @@ static int cmd_watch(int argc, char **argv)
 		case 'i':
 			if (!parse_u64(optarg, INT32_MAX, &idle) || idle == 0)
 				return fail(EXIT_USAGE, "watch: --idle-ms %s: expected a positive number", optarg);
+			break;
+		case 'e':
+			w.to_end = true;
+			w.from_beginning = true;
 			break;
 		case 'v':
 			g.verbose = true;
@@ -965,6 +1069,8 @@ static int cmd_watch(int argc, char **argv)
 		int64_t t = now_ms(), wait = 100;
 		rd_kafka_message_t *m;
 
+		if (w.to_end && w.cluster_seen && w.nwaiting == 0 && w.nparts_done == w.nparts)
+			break;
 		if (t >= deadline || (idle > 0 && t - last >= (int64_t)idle)) {
 			timed_out = true;
 			break;
@@ -995,6 +1101,8 @@ static int cmd_watch(int argc, char **argv)
 			continue;
 		}
 		watch_print(&w, m);
+		if (w.to_end)
+			watch_part_seen(&w, m);
 		rd_kafka_message_destroy(m);
 		last = now_ms();
 		if (count > 0 && ++got >= count)
@@ -1002,6 +1110,9 @@ static int cmd_watch(int argc, char **argv)
 	}
 	if (timed_out && count > 0 && got < count) {
 		say("watch: %" PRIu64 " of %" PRIu64 " messages arrived", got, count);
+		rc = EXIT_SHORT;
+	} else if (timed_out && w.to_end) {
+		say("watch: the end of the topics was not reached in time");
 		rc = EXIT_SHORT;
 	} else {
 		rc = 0;
@@ -1013,6 +1124,7 @@ out:
 			rd_kafka_topic_destroy(w.topics[i].rkt);
 	rd_kafka_destroy(w.rk);
 	free(w.topics);
+	free(w.parts);
 	return rc;
 }
 
@@ -1028,7 +1140,7 @@ static const char *env_or(const char *name, const char *def)
 }
 
 /* The same DB_* variables and defaults as cofferd (host/db.c). */
-static MYSQL *feature_connect(void)
+MYSQL *feature_connect(void)
 {
 	const char *host = env_or("DB_HOST", "127.0.0.1");
 	const char *sock = env_or("DB_SOCKET", NULL);
@@ -1252,6 +1364,291 @@ static int cmd_feature(int argc, char **argv)
 }
 
 /* ------------------------------------------------------------------------ */
+/* show: reads through the REST API                                          */
+/* ------------------------------------------------------------------------ */
+
+struct buf {
+	char *p;
+	size_t n;
+};
+
+static size_t show_write(char *data, size_t size, size_t nmemb, void *ud)
+{
+	struct buf *b = ud;
+	size_t n = size * nmemb;
+	char *p = realloc(b->p, b->n + n + 1);
+	if (p == NULL)
+		return 0;
+	memcpy(p + b->n, data, n);
+	b->p = p;
+	b->n += n;
+	b->p[b->n] = '\0';
+	return n;
+}
+
+/* GET @p path (already escaped) with the tenant headers; the body into @p out. Returns the
+ * HTTP status, or -1 after printing why the request failed. */
+static long show_get(const char *base, const char *path, const char *tenant, const char *region,
+                     const char *version, struct buf *out)
+{
+	unsigned major = 0, minor = 0;
+	if (sscanf(version, "%u.%u", &major, &minor) != 2 || major > 65535 || minor > 65535) {
+		fail(EXIT_USAGE, "--version %s: expected MAJOR.MINOR", version);
+		return -2;
+	}
+	CURL *h = curl_easy_init();
+	if (h == NULL) {
+		fail(EXIT_FAIL, "libcurl init failed");
+		return -1;
+	}
+	char url[2048], th[128], rh[128], mh[64], nh[64];
+	size_t bl = strlen(base);
+	while (bl > 0 && base[bl - 1] == '/')
+		bl--;
+	snprintf(url, sizeof url, "%.*s%s", (int)bl, base, path);
+	snprintf(th, sizeof th, "TENANT_ID: %s", tenant);
+	snprintf(rh, sizeof rh, "REGION: %s", region);
+	snprintf(mh, sizeof mh, "MAJOR_VERSION: %u", major);
+	snprintf(nh, sizeof nh, "MINOR_VERSION: %u", minor);
+	struct curl_slist *hdrs = NULL;
+	hdrs = curl_slist_append(hdrs, th);
+	hdrs = curl_slist_append(hdrs, rh);
+	hdrs = curl_slist_append(hdrs, mh);
+	hdrs = curl_slist_append(hdrs, nh);
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, show_write);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, out);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT, 30L);
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	long status = -1;
+	CURLcode rc = curl_easy_perform(h);
+	if (rc != CURLE_OK)
+		fail(EXIT_FAIL, "GET %s: %s", url, curl_easy_strerror(rc));
+	else
+		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+	if (g.verbose && rc == CURLE_OK)
+		say("GET %s: %ld", url, status);
+	curl_slist_free_all(hdrs);
+	curl_easy_cleanup(h);
+	return status;
+}
+
+static const char *show_str(const json_t *o, const char *k)
+{
+	const char *s = json_string_value(json_object_get(o, k));
+	return s ? s : "";
+}
+
+static long long show_int(const json_t *o, const char *k)
+{
+	return (long long)json_integer_value(json_object_get(o, k));
+}
+
+static const char *const type_names[] = {"?", "equip", "use", "setup", "etc", "cash"};
+
+static const char *show_type_name(long long t)
+{
+	return t >= 1 && t <= 5 ? type_names[t] : "?";
+}
+
+static void show_asset_header(void)
+{
+	printf("  %6s  %10s  %-14s  %8s  %10s  %s\n", "SLOT", "TEMPLATE", "KIND", "QUANTITY", "ASSET",
+	       "EXPIRATION");
+}
+
+static void show_asset(const json_t *res)
+{
+	const json_t *a = json_object_get(res, "attributes");
+	const json_t *rd = json_object_get(a, "referenceData");
+	json_t *q = json_object_get(rd, "quantity");
+	char qty[24] = "1";
+	if (json_is_integer(q))
+		snprintf(qty, sizeof qty, "%lld", (long long)json_integer_value(q));
+	const char *exp = show_str(a, "expiration");
+	printf("  %6lld  %10lld  %-14s  %8s  %10s  %s\n", show_int(a, "slot"),
+	       show_int(a, "templateId"), show_str(a, "referenceType"), qty, show_str(res, "id"),
+	       strcmp(exp, "0001-01-01T00:00:00Z") == 0 ? "-" : exp);
+}
+
+/* The included resource of @p type and @p id, or NULL. */
+static const json_t *show_included(const json_t *doc, const char *type, const char *id)
+{
+	size_t i;
+	const json_t *r;
+	json_array_foreach(json_object_get(doc, "included"), i, r)
+		if (strcmp(show_str(r, "type"), type) == 0 && strcmp(show_str(r, "id"), id) == 0)
+			return r;
+	return NULL;
+}
+
+/* One compartment and its assets (the relationship's order, filled from included). */
+static void show_compartment_table(const json_t *doc, const json_t *comp)
+{
+	const json_t *a = json_object_get(comp, "attributes");
+	const json_t *rel = json_object_get(json_object_get(json_object_get(comp, "relationships"),
+	                                                    "assets"),
+	                                    "data");
+	printf("%s (type %lld)  capacity %lld  assets %zu  id %s\n",
+	       show_type_name(show_int(a, "type")), show_int(a, "type"), show_int(a, "capacity"),
+	       json_array_size(rel), show_str(comp, "id"));
+	if (json_array_size(rel) == 0)
+		return;
+	show_asset_header();
+	size_t i;
+	const json_t *r;
+	json_array_foreach(rel, i, r) {
+		const json_t *asset = show_included(doc, "assets", show_str(r, "id"));
+		if (asset)
+			show_asset(asset);
+	}
+}
+
+static void show_inventory_table(const json_t *doc)
+{
+	const json_t *d = json_object_get(doc, "data");
+	const json_t *rel = json_object_get(
+		json_object_get(json_object_get(d, "relationships"), "compartments"), "data");
+	printf("character %lld: %zu compartment(s)\n",
+	       show_int(json_object_get(d, "attributes"), "characterId"), json_array_size(rel));
+	size_t i;
+	const json_t *r;
+	json_array_foreach(rel, i, r) {
+		const json_t *comp = show_included(doc, "compartments", show_str(r, "id"));
+		if (comp)
+			show_compartment_table(doc, comp);
+	}
+}
+
+static void show_drop_row(const json_t *res)
+{
+	const json_t *a = json_object_get(res, "attributes");
+	printf("%10s  %3lld %3lld %10lld  %8lld  %8lld  %8lld  %6lld,%-6lld  %8lld  %s\n",
+	       show_str(res, "id"), show_int(a, "worldId"), show_int(a, "channelId"),
+	       show_int(a, "mapId"), show_int(a, "itemId"), show_int(a, "quantity"),
+	       show_int(a, "meso"), show_int(a, "x"), show_int(a, "y"), show_int(a, "ownerId"),
+	       show_str(a, "dropTime"));
+}
+
+static void show_drop_header(void)
+{
+	printf("%10s  %3s %3s %10s  %8s  %8s  %8s  %13s  %8s  %s\n", "DROP", "W", "CH", "MAP", "ITEM",
+	       "QUANTITY", "MESO", "X,Y", "OWNER", "DROPPED");
+}
+
+static char *show_escape(const char *s)
+{
+	return curl_easy_escape(NULL, s, 0);
+}
+
+static int cmd_show(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"tenant", required_argument, NULL, 't'},
+		{"region", required_argument, NULL, 'r'},
+		{"version", required_argument, NULL, 'V'},
+		{"url", required_argument, NULL, 'u'},
+		{"json", no_argument, NULL, 'j'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *tenant = NULL, *region = "GMS", *version = "83.1";
+	const char *url = env_or("COFFER_URL", DEFAULT_URL);
+	bool raw = false;
+	int c;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 't': tenant = optarg; break;
+		case 'r': region = optarg; break;
+		case 'V': version = optarg; break;
+		case 'u': url = optarg; break;
+		case 'j': raw = true; break;
+		default: return EXIT_USAGE;
+		}
+	}
+	const char *what = optind < argc ? argv[optind] : "";
+	int nargs = argc - optind - 1;
+	char **args = argv + optind + 1;
+	if (tenant == NULL)
+		return fail(EXIT_USAGE, "show: --tenant UUID is required");
+
+	char path[1024];
+	char *e[3] = {NULL, NULL, NULL};
+	enum { INV, COMP, DROPS, DROP } kind;
+	if (strcmp(what, "inventory") == 0 && nargs == 1) {
+		kind = INV;
+		e[0] = show_escape(args[0]);
+		snprintf(path, sizeof path, "/api/characters/%s/inventory", e[0]);
+	} else if (strcmp(what, "compartment") == 0 && nargs == 2) {
+		kind = COMP;
+		e[0] = show_escape(args[0]);
+		e[1] = show_escape(args[1]);
+		snprintf(path, sizeof path, "/api/characters/%s/inventory/compartments?type=%s", e[0],
+		         e[1]);
+	} else if (strcmp(what, "drops") == 0 && nargs == 3) {
+		kind = DROPS;
+		for (int i = 0; i < 3; i++)
+			e[i] = show_escape(args[i]);
+		snprintf(path, sizeof path, "/api/worlds/%s/channels/%s/maps/%s/drops", e[0], e[1], e[2]);
+	} else if (strcmp(what, "drop") == 0 && nargs == 1) {
+		kind = DROP;
+		e[0] = show_escape(args[0]);
+		snprintf(path, sizeof path, "/api/drops/%s", e[0]);
+	} else {
+		return fail(EXIT_USAGE, "usage: cofferctl show inventory CHARACTER | compartment CHARACTER "
+		                        "TYPE | drops WORLD CHANNEL MAP | drop ID  --tenant UUID");
+	}
+	for (int i = 0; i < 3; i++)
+		curl_free(e[i]);
+
+	struct buf b = {NULL, 0};
+	long status = show_get(url, path, tenant, region, version, &b);
+	int rc = EXIT_FAIL;
+	if (status == -2) {
+		rc = EXIT_USAGE;
+	} else if (status < 0) {
+		rc = EXIT_FAIL;
+	} else if (status != 200) {
+		const char *why = status == 404 ? "not found" : status == 400 ? "bad request" : "error";
+		fail(EXIT_FAIL, "GET %s: HTTP %ld (%s)", path, status, why);
+	} else if (raw) {
+		if (b.n)
+			fwrite(b.p, 1, b.n, stdout);
+		putchar('\n');
+		rc = 0;
+	} else {
+		json_error_t err;
+		json_t *doc = json_loadb(b.p ? b.p : "", b.n, 0, &err);
+		if (doc == NULL) {
+			fail(EXIT_FAIL, "GET %s: the answer is not JSON: %s", path, err.text);
+		} else {
+			const json_t *d = json_object_get(doc, "data");
+			size_t i;
+			const json_t *r;
+			switch (kind) {
+			case INV: show_inventory_table(doc); break;
+			case COMP: show_compartment_table(doc, d); break;
+			case DROPS:
+				show_drop_header();
+				json_array_foreach(d, i, r)
+					show_drop_row(r);
+				printf("%zu drop(s)\n", json_array_size(d));
+				break;
+			case DROP:
+				show_drop_header();
+				show_drop_row(d);
+				break;
+			}
+			json_decref(doc);
+			rc = 0;
+		}
+	}
+	free(b.p);
+	return rc;
+}
+
+/* ------------------------------------------------------------------------ */
 /* main                                                                     */
 /* ------------------------------------------------------------------------ */
 
@@ -1327,6 +1724,14 @@ int main(int argc, char **argv)
 		rc = strcmp(cmd, "send") == 0 ? cmd_send(argc, argv) : cmd_watch(argc, argv);
 	} else if (strcmp(cmd, "feature") == 0) {
 		rc = cmd_feature(argc, argv);
+	} else if (strcmp(cmd, "templates") == 0) {
+		rc = cmd_templates(argc, argv);
+	} else if (strcmp(cmd, "status") == 0) {
+		rc = cmd_status(argc, argv);
+	} else if (strcmp(cmd, "show") == 0) {
+		curl_global_init(CURL_GLOBAL_DEFAULT);
+		rc = cmd_show(argc, argv);
+		curl_global_cleanup();
 	} else if (strcmp(cmd, "help") == 0) {
 		fputs(usage_text, stdout);
 		rc = 0;

@@ -29,15 +29,20 @@
 #include <coffer/err.h>
 
 #include "embedded.h"
+#include "health.h"
 #include "log.h"
+#include "offsets.h"
+#include "metrics.h"
 #include "outbox.h"
-#include "ready.h"
 #include "registry.h"
 #include "util.h"
 
 #define QUEUE_CAP 2048
 /* A message that fails this often while the database answers is dead-lettered:
- * it must not hold its partition forever. Lost connections retry without limit. */
+ * it must not hold its partition forever. Lost connections retry without limit, and
+ * so does a handler's RETRY when none of its statements failed: the handler waits on
+ * something outside the database (the game-data service of the asset plugin) and the
+ * message is good; it is applied once that answers. */
 #define MAX_ATTEMPTS 8
 /* Processed-markers per multi-row INSERT: 6 binds each, under db.c's 256-bind limit. */
 #define MARKER_CHUNK 40
@@ -53,124 +58,25 @@ static int64_t mono_ms(void)
 
 /* ------------------------------------------------------------------ offsets */
 
-struct toppar {
-	char *topic;
-	int32_t partition;
-	int64_t *off;
-	bool *done;
-	size_t head, n, cap;  /* live entries are [head, n) */
-	int64_t commit_next;  /* offset to commit (first not finished), -1 before any */
-	int64_t committed;    /* last commit_next sent asynchronously */
-};
-
-static pthread_mutex_t off_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t off_cond = PTHREAD_COND_INITIALIZER;
-static struct toppar **tps;
-static size_t ntps;
-static long inflight;
-
-static struct toppar *toppar_get(const char *topic, int32_t partition)
-{
-	for (size_t i = 0; i < ntps; i++)
-		if (tps[i]->partition == partition && strcmp(tps[i]->topic, topic) == 0)
-			return tps[i];
-	tps = realloc(tps, (ntps + 1) * sizeof *tps);
-	struct toppar *tp = calloc(1, sizeof *tp);
-	tp->topic = strdup(topic);
-	tp->partition = partition;
-	tp->commit_next = -1;
-	tp->committed = -1;
-	tps[ntps++] = tp;
-	return tp;
-}
-
-static void toppar_add(struct toppar *tp, int64_t offset)
-{
-	if (tp->head > 0 && tp->head == tp->n)
-		tp->head = tp->n = 0;
-	if (tp->n == tp->cap) {
-		if (tp->head > tp->cap / 2) {
-			memmove(tp->off, tp->off + tp->head, (tp->n - tp->head) * sizeof *tp->off);
-			memmove(tp->done, tp->done + tp->head, (tp->n - tp->head) * sizeof *tp->done);
-			tp->n -= tp->head;
-			tp->head = 0;
-		} else {
-			tp->cap = tp->cap ? tp->cap * 2 : 256;
-			tp->off = realloc(tp->off, tp->cap * sizeof *tp->off);
-			tp->done = realloc(tp->done, tp->cap * sizeof *tp->done);
-		}
-	}
-	tp->off[tp->n] = offset;
-	tp->done[tp->n++] = false;
-	inflight++;
-}
-
-/* Mark @p offset finished (@p ok: its effects committed or it needed none). */
-static void toppar_finish(struct toppar *tp, int64_t offset, bool ok)
-{
-	pthread_mutex_lock(&off_lock);
-	size_t lo = tp->head, hi = tp->n;
-	while (lo < hi) { /* offsets are increasing */
-		size_t mid = (lo + hi) / 2;
-		if (tp->off[mid] < offset)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo < tp->n && tp->off[lo] == offset && ok)
-		tp->done[lo] = true;
-	while (tp->head < tp->n && tp->done[tp->head])
-		tp->commit_next = tp->off[tp->head++] + 1;
-	inflight--;
-	pthread_cond_broadcast(&off_cond);
-	pthread_mutex_unlock(&off_lock);
-}
-
+/* What may be committed: host/offsets.c (the first unfinished message holds it back). */
+static struct offsets offs;
 static rd_kafka_t *rk;
+
+static void add_commit_point(void *ud, const char *topic, int32_t partition, int64_t next)
+{
+	rd_kafka_topic_partition_list_add(ud, topic, partition)->offset = next;
+}
 
 static void commit_offsets(bool sync)
 {
-	pthread_mutex_lock(&off_lock);
-	rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new((int)ntps + 1);
-	/* A synchronous commit (revoke, close) resends everything: an asynchronous one
-	 * that failed (rebalance in progress) must not leave its offset behind. */
-	for (size_t i = 0; i < ntps; i++) {
-		if (tps[i]->commit_next >= 0 && (sync || tps[i]->commit_next != tps[i]->committed)) {
-			rd_kafka_topic_partition_list_add(l, tps[i]->topic, tps[i]->partition)->offset =
-				tps[i]->commit_next;
-			tps[i]->committed = tps[i]->commit_next;
-		}
-	}
-	pthread_mutex_unlock(&off_lock);
+	rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(8);
+	offsets_commit_points(&offs, sync, add_commit_point, l);
 	if (l->cnt > 0) {
 		rd_kafka_resp_err_t err = rd_kafka_commit(rk, l, sync ? 0 : 1);
 		if (err && err != RD_KAFKA_RESP_ERR__NO_OFFSET)
 			LOG_WRN("offset commit failed error=\"%s\"", rd_kafka_err2str(err));
 	}
 	rd_kafka_topic_partition_list_destroy(l);
-}
-
-static void wait_inflight_zero(void)
-{
-	pthread_mutex_lock(&off_lock);
-	while (inflight > 0)
-		pthread_cond_wait(&off_cond, &off_lock);
-	pthread_mutex_unlock(&off_lock);
-}
-
-static void forget_partitions(void)
-{
-	pthread_mutex_lock(&off_lock);
-	for (size_t i = 0; i < ntps; i++) {
-		free(tps[i]->topic);
-		free(tps[i]->off);
-		free(tps[i]->done);
-		free(tps[i]);
-	}
-	free(tps);
-	tps = NULL;
-	ntps = 0;
-	pthread_mutex_unlock(&off_lock);
 }
 
 /* ------------------------------------------------------------------ workers */
@@ -198,6 +104,8 @@ struct job {
 	int64_t now;
 	size_t events;
 	bool rejected;      /* a handler rejected it in an earlier run of the batch (logged) */
+	bool waits_outside; /* its last RETRY came with no failed statement */
+	int midx;           /* metrics: its (topic, type) series */
 };
 
 struct worker {
@@ -319,6 +227,7 @@ static void prepare(struct job *j)
 	json_error_t err;
 	j->json = NULL;
 	j->kind = K_DEAD;
+	j->midx = metrics_msg_index(j->topic_var, NULL);
 	if (m->len > cfg.max_message_bytes) {
 		/* Not parsed: nothing that large is handled (docs/configuration.md). */
 		snprintf(j->reason, sizeof j->reason,
@@ -341,6 +250,8 @@ static void prepare(struct job *j)
 		return;
 	}
 	j->h = reg_find(j->topic_var, type);
+	if (j->h != NULL)
+		j->midx = metrics_msg_index(j->topic_var, type);
 	if (j->h == NULL) {
 		if (!is_command_topic(j->topic_var)) {
 			j->kind = K_SKIP; /* events nobody handles are normal traffic */
@@ -453,6 +364,7 @@ static int handle_one(struct worker *w, struct job *j, bool careful)
 {
 	j->result = R_NONE;
 	j->events = 0;
+	j->waits_outside = false;
 	int rc;
 	if (careful) {
 		uint64_t fresh;
@@ -503,7 +415,9 @@ static int handle_one(struct worker *w, struct job *j, bool careful)
 	w->txn.traceparent_len = j->trace_len[0];
 	w->txn.tracestate = j->trace[1];
 	w->txn.tracestate_len = j->trace_len[1];
+	int64_t t0 = metrics_now_ns();
 	enum coffer_outcome o = fn(h->owner->ctx, &w->txn, &j->msg, ud);
+	metrics_handler_seconds(j->midx, metrics_now_ns() - t0);
 	switch (o) {
 	case COFFER_DONE:
 		rc = outbox_stage_events(&w->stage, &w->txn, j->now);
@@ -526,6 +440,7 @@ static int handle_one(struct worker *w, struct job *j, bool careful)
 		j->result = R_REJECT;
 		break;
 	default:
+		j->waits_outside = !w->txn.sql_failed;
 		rc = COFFER_ETRANSIENT;
 		break;
 	}
@@ -581,6 +496,7 @@ static bool run_batch(struct worker *w, struct job *js, size_t n)
 		if (db_ensure(w->db, cfg.stopping) != 0)
 			return false;
 		outbox_stage_clear(&w->stage);
+		int64_t t0 = metrics_now_ns();
 		int rc = db_begin(w->db);
 		if (rc == 0 && !careful) {
 			bool all_fresh = false;
@@ -602,12 +518,16 @@ static bool run_batch(struct worker *w, struct job *js, size_t n)
 		if (rc == 0)
 			rc = db_commit(w->db);
 		log_set_ctx(NULL);
-		if (rc == 0)
+		if (rc == 0) {
+			metrics_txn(careful ? MT_CAREFUL : MT_OPTIMISTIC, true, metrics_now_ns() - t0);
 			return true;
+		}
 		outbox_stage_clear(&w->stage);
 		db_rollback(w->db);
+		metrics_txn(careful ? MT_CAREFUL : MT_OPTIMISTIC, false, metrics_now_ns() - t0);
 		if (rc == NEED_CAREFUL) {
 			/* Not a failure: the same batch again, a marker and a savepoint per message. */
+			metrics_careful_rerun();
 			careful = true;
 			continue;
 		}
@@ -619,8 +539,11 @@ static bool run_batch(struct worker *w, struct job *js, size_t n)
 			return true;
 		}
 		set_log_ctx(&lc, &js[0]);
-		const char *why = rc == COFFER_ETRANSIENT ? db_error(w->db) : coffer_strerror(rc);
-		if (++attempts >= MAX_ATTEMPTS && db_connected(w->db)) {
+		bool outside = rc == COFFER_ETRANSIENT && js[0].waits_outside;
+		const char *why = outside ? "the handler waits for a service outside the database"
+		                  : rc == COFFER_ETRANSIENT ? db_error(w->db)
+		                                            : coffer_strerror(rc);
+		if (!outside && ++attempts >= MAX_ATTEMPTS && db_connected(w->db)) {
 			snprintf(js[0].reason, sizeof js[0].reason, "not applied after %d attempts: %s",
 			         attempts, why);
 			if (dead_letter_alone(w, &js[0]) == 0) {
@@ -629,8 +552,12 @@ static bool run_batch(struct worker *w, struct job *js, size_t n)
 				return true;
 			}
 		}
-		LOG_WRN("message not applied, will retry attempt=%d errno=%u error=\"%s\" retry_ms=%u",
-		        attempts, db_errno(w->db), why, backoff);
+		/* A wait outside is the plugin's to log (once per outage), not once per retry. */
+		if (outside)
+			LOG_DBG("message not applied, will retry error=\"%s\" retry_ms=%u", why, backoff);
+		else
+			LOG_WRN("message not applied, will retry attempt=%d errno=%u error=\"%s\" retry_ms=%u",
+			        attempts, db_errno(w->db), why, backoff);
 		log_set_ctx(NULL);
 		if (*cfg.stopping)
 			return false;
@@ -639,9 +566,16 @@ static bool run_batch(struct worker *w, struct job *js, size_t n)
 	}
 }
 
+static const enum metrics_outcome outcome_of[] = {
+	[R_NONE] = MO_DONE, [R_DONE] = MO_DONE, [R_DUP] = MO_REDELIVERY_SKIPPED,
+	[R_DUP_EVENT] = MO_DUPLICATE_EVENT, [R_DEAD] = MO_DEAD_LETTERED, [R_REJECT] = MO_REJECTED,
+	[R_DISABLED] = MO_FEATURE_OFF, [R_SKIP] = MO_IGNORED,
+};
+
 static void report(struct job *j)
 {
 	struct log_ctx lc;
+	metrics_message(j->midx, outcome_of[j->result]);
 	set_log_ctx(&lc, j);
 	switch (j->result) {
 	case R_DEAD:
@@ -691,6 +625,7 @@ static void *worker_main(void *arg)
 		pthread_cond_broadcast(&w->cv);
 		pthread_mutex_unlock(&w->mu);
 
+		metrics_batch_size(n);
 		for (size_t i = 0; i < n; i++)
 			prepare(&js[i]);
 		bool ok = run_batch(w, js, n);
@@ -704,7 +639,7 @@ static void *worker_main(void *arg)
 			int64_t offset = js[i].m->offset;
 			json_decref(js[i].json);
 			rd_kafka_message_destroy(js[i].m);
-			toppar_finish(js[i].tp, offset, ok);
+			offsets_finish(&offs, js[i].tp, offset, ok);
 		}
 		if (kick)
 			outbox_kick();
@@ -756,10 +691,7 @@ static void dispatch(rd_kafka_message_t *m)
 {
 	const char *real = rd_kafka_topic_name(m->rkt);
 	const char *var = var_of(real);
-	pthread_mutex_lock(&off_lock);
-	struct toppar *tp = toppar_get(real, m->partition);
-	toppar_add(tp, m->offset);
-	pthread_mutex_unlock(&off_lock);
+	struct toppar *tp = offsets_track(&offs, real, m->partition, m->offset);
 	uint64_t h = hash_bytes(1469598103934665603ull, real, strlen(real));
 	h = hash_bytes(h, &m->partition, sizeof m->partition);
 	if (m->key)
@@ -773,19 +705,24 @@ static void rebalance_cb(rd_kafka_t *k, rd_kafka_resp_err_t err,
 {
 	if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
 		rd_kafka_assign(k, parts);
+		metrics_rebalance(true);
+		health_set(HEALTH_CONSUMER, true, NULL);
 		LOG_INF("event=partitions_assigned count=%d", parts->cnt);
-		ready_set(READY_CONSUMER, true, NULL);
 		if (!ready_logged) {
 			ready_logged = true;
 			LOG_INF("event=ready cluster_id=%s workers=%u", cluster_id, cfg.workers);
 		}
 	} else {
 		/* Finish what was handed out and commit it before giving partitions away. */
-		wait_inflight_zero();
+		metrics_rebalance(false);
+		health_set(HEALTH_CONSUMER, false,
+		           "the consumer holds no partition assignment: partitions revoked, the group is "
+		           "rebalancing");
+		metrics_lag_clear();
+		offsets_wait_idle(&offs);
 		commit_offsets(true);
-		forget_partitions();
+		offsets_forget(&offs);
 		rd_kafka_assign(k, NULL);
-		ready_set(READY_CONSUMER, false, "partitions revoked: the group is rebalancing");
 		LOG_INF("event=partitions_revoked count=%d", parts->cnt);
 	}
 }
@@ -814,6 +751,33 @@ static bool read_embedded_id(const char *bootstrap_from)
 	return found;
 }
 
+/* ---- metrics: consumer lag from librdkafka's statistics (host/metrics.c) ---- */
+#ifndef COFFER_NO_METRICS
+static int stats_cb(rd_kafka_t *k, char *json, size_t len, void *opaque)
+{
+	metrics_kafka_stats(json, len);
+	return 0; /* librdkafka frees json */
+}
+#endif
+
+static void metrics_setup(rd_kafka_conf_t *conf)
+{
+#ifndef COFFER_NO_METRICS
+	char v[32], err[256];
+	size_t n = sizeof v;
+	if (rd_kafka_conf_get(conf, "statistics.interval.ms", v, &n) == RD_KAFKA_CONF_OK &&
+	    strcmp(v, "0") == 0)
+		rd_kafka_conf_set(conf, "statistics.interval.ms", "1000", err, sizeof err);
+	rd_kafka_conf_set_stats_cb(conf, stats_cb);
+#endif
+	metrics_init();
+	for (size_t i = 0; i < reg_handler_count(); i++) {
+		metrics_msg_register(reg_handler(i)->topic_var, reg_handler(i)->type);
+		metrics_msg_register(reg_handler(i)->topic_var, "unknown");
+	}
+}
+/* ---- end metrics ---- */
+
 int bus_start(const struct bus_cfg *c)
 {
 	cfg = *c;
@@ -823,10 +787,13 @@ int bus_start(const struct bus_cfg *c)
 		cfg.max_message_bytes = 1024 * 1024;
 	if (cfg.stall_warn_ms == 0)
 		cfg.stall_warn_ms = 30000;
-	ready_set(READY_KAFKA, false, "connecting to the Kafka cluster");
-	ready_set(READY_CONSUMER, false, "no partitions assigned yet");
+	offsets_init(&offs);
+	health_set(HEALTH_KAFKA, false,
+	           "starting: no partition assignment yet: connecting to the Kafka cluster");
+	health_set(HEALTH_CONSUMER, false, NULL);
 	char err[512];
 	rd_kafka_conf_set_rebalance_cb(cfg.consumer_conf, rebalance_cb);
+	metrics_setup(cfg.consumer_conf);
 	rk = rd_kafka_new(RD_KAFKA_CONSUMER, cfg.consumer_conf, err, sizeof err);
 	if (rk == NULL) {
 		LOG_ERR("cannot create consumer error=\"%s\"", err);
@@ -850,8 +817,10 @@ int bus_start(const struct bus_cfg *c)
 			return COFFER_ETRANSIENT;
 		} else {
 			int64_t now = mono_ms();
-			ready_set(READY_KAFKA, false, "Kafka cluster unreachable since %llds, %d attempts",
-			          (long long)(now - wait_from) / 1000, attempt + 1);
+			health_set(HEALTH_KAFKA, false,
+			           "starting: no partition assignment yet: Kafka cluster unreachable since "
+			           "%llds, %d attempts",
+			           (long long)(now - wait_from) / 1000, attempt + 1);
 			if (attempt == 0 || now - logged >= 60000) {
 				LOG_WRN("waiting for the Kafka cluster (no cluster id yet) attempts=%d "
 				        "waited_ms=%lld%s",
@@ -861,7 +830,7 @@ int bus_start(const struct bus_cfg *c)
 			}
 		}
 	}
-	ready_set(READY_KAFKA, true, NULL);
+	health_set(HEALTH_KAFKA, true, NULL);
 	if (cfg.cluster_id == NULL && strncmp(cluster_id, "mockCluster", 11) == 0 &&
 	    !read_embedded_id(NULL))
 		LOG_WRN("a mock cluster without %s: its id may repeat across runs", EMBEDDED_ID_TOPIC);
@@ -883,6 +852,7 @@ int bus_start(const struct bus_cfg *c)
 	}
 	if (subs->cnt == 0) {
 		LOG_WRN("no plugin handles any message: nothing to consume");
+		health_set(HEALTH_CONSUMER, true, NULL); /* nothing to be assigned: ready without it */
 	} else {
 		rd_kafka_resp_err_t e = rd_kafka_subscribe(rk, subs);
 		if (e) {
@@ -1043,8 +1013,8 @@ void bus_run(void)
 	}
 	stalls_free();
 	/* Stop: in-flight messages finish, their offsets are committed, then we leave the group. */
-	LOG_INF("event=stopping inflight=%ld", inflight);
-	wait_inflight_zero();
+	LOG_INF("event=stopping inflight=%ld", offsets_inflight(&offs));
+	offsets_wait_idle(&offs);
 	commit_offsets(true);
 	rd_kafka_consumer_close(rk);
 	rd_kafka_destroy(rk);
@@ -1065,7 +1035,7 @@ void bus_join(void)
 	}
 	free(workers);
 	workers = NULL;
-	forget_partitions();
+	offsets_forget(&offs);
 	free(tmap);
 	tmap = NULL;
 	ntmap = 0;

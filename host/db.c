@@ -17,8 +17,9 @@
 #include <coffer/err.h>
 
 #include "log.h"
+#include "health.h"
+#include "metrics.h"
 #include "opts.h"
-#include "ready.h"
 #include "util.h"
 
 #define STMT_CACHE 256  /* power of two */
@@ -42,6 +43,8 @@ struct db_conn {
 	int depth;          /* db_select calls in progress (row callbacks may run SQL) */
 	bool broken;        /* lost while depth > 0: disconnect when the outermost returns */
 	bool aborted;       /* the server rolled the transaction back (deadlock, lock wait) */
+	bool counted;       /* metrics: counted as an open connection */
+	bool ever;          /* metrics: was connected before (the next connect is a reconnect) */
 };
 
 /* ------------------------------------------------------------------ setup */
@@ -92,6 +95,9 @@ static void disconnect(struct db_conn *c)
 {
 	c->broken = false;
 	c->aborted = false;
+	if (c->counted)
+		metrics_db_disconnected();
+	c->counted = false;
 	cache_clear(c);
 	if (c->my)
 		mysql_close(c->my);
@@ -152,6 +158,8 @@ static int connect_once(struct db_conn *c)
 		return COFFER_ETRANSIENT;
 	}
 	c->up = true;
+	metrics_db_connected(c->ever);
+	c->counted = c->ever = true;
 	return 0;
 }
 
@@ -200,7 +208,7 @@ static int ensure(struct db_conn *c, const volatile bool *stop, bool fail_fast)
 			if (attempt > 0)
 				LOG_INF("event=db_connected conn=%s attempts=%d waited_ms=%lld", c->label,
 				        attempt + 1, (long long)(mono_ms() - first_ms));
-			ready_set(READY_DATABASE, true, NULL);
+			health_db_attempt(true, NULL);
 			return 0;
 		}
 		const char *setting = connect_error_setting(c->last_errno);
@@ -208,12 +216,12 @@ static int ensure(struct db_conn *c, const volatile bool *stop, bool fail_fast)
 			LOG_ERR("configuration error: the database refuses this login setting=\"%s\" "
 			        "errno=%u error=\"%s\": not retrying",
 			        setting, c->last_errno, c->last_error);
-			ready_set(READY_DATABASE, false, "database refuses the login (%s): %s", setting,
-			          c->last_error);
+			health_set(HEALTH_DATABASE, false, "database refuses the login (%s): %s", setting,
+			           c->last_error);
 			return COFFER_EINVAL;
 		}
-		ready_set(READY_DATABASE, false, "database unreachable since %llds, %d attempts: %s",
-		          (long long)(mono_ms() - first_ms) / 1000, attempt + 1, c->last_error);
+		/* The readiness state counts failures in a row, across connections. */
+		health_db_attempt(false, c->last_error);
 		if (stop == NULL || *stop)
 			return COFFER_ETRANSIENT;
 		int64_t now = mono_ms();
@@ -262,9 +270,11 @@ static int classify(struct db_conn *c, unsigned err, const char *msg)
 		/* After a deadlock the server has rolled the whole transaction back and later
 		 * statements would autocommit: refuse them until ROLLBACK / a new BEGIN. */
 		c->aborted = true;
+		metrics_db_error(MD_TRANSIENT);
 		return COFFER_ETRANSIENT;
 	case ER_DUP_ENTRY:
 	case ER_DUP_ENTRY_WITH_KEY_NAME:
+		metrics_db_error(MD_DUPLICATE);
 		return COFFER_EDUP;
 	case CR_SERVER_GONE_ERROR:
 	case CR_SERVER_LOST:
@@ -275,12 +285,15 @@ static int classify(struct db_conn *c, unsigned err, const char *msg)
 	case 4031: /* ER_CLIENT_INTERACTION_TIMEOUT */
 	case CR_COMMANDS_OUT_OF_SYNC:
 		lost(c);
+		metrics_db_error(MD_TRANSIENT);
 		return COFFER_ETRANSIENT;
 	default:
 		if (err >= 2000 && err < 3000) { /* any other client-side failure: start afresh */
 			lost(c);
+			metrics_db_error(MD_TRANSIENT);
 			return COFFER_ETRANSIENT;
 		}
+		metrics_db_error(MD_OTHER);
 		return COFFER_EDB;
 	}
 }
@@ -308,6 +321,15 @@ int db_begin(struct db_conn *c)
 {
 	c->aborted = false;
 	return db_query(c, "START TRANSACTION");
+}
+
+int db_begin_snapshot(struct db_conn *c)
+{
+	c->aborted = false;
+	/* The session reads committed; one snapshot for the whole transaction needs
+	 * REPEATABLE READ, for this transaction only. */
+	int rc = db_query(c, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+	return rc ? rc : db_query(c, "START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
 }
 
 int db_commit(struct db_conn *c) { return db_query(c, "COMMIT"); }

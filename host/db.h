@@ -44,6 +44,9 @@ int db_select(struct db_conn *c, const char *sql, const struct coffer_val *args,
               coffer_row_fn fn, void *ud);
 
 int db_begin(struct db_conn *c);
+/* A read-only transaction on one consistent snapshot (REPEATABLE READ for it alone):
+ * every statement sees the same committed state, never half of a command. */
+int db_begin_snapshot(struct db_conn *c);
 int db_commit(struct db_conn *c);
 int db_rollback(struct db_conn *c);
 int db_savepoint(struct db_conn *c);          /* SAVEPOINT msg */

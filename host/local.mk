@@ -3,15 +3,28 @@ noinst_LTLIBRARIES += host/libcofferhost.la
 host_libcofferhost_la_SOURCES = \
 	host/db.c host/db.h \
 	host/log.c host/log.h \
-	host/registry.c host/registry.h \
+	host/loader.c host/registry.c host/registry.h host/settings.c \
+	host/hosttab.c host/txn.c \
 	host/outbox.c host/outbox.h \
 	host/bus.c host/bus.h \
+	host/offsets.c host/offsets.h \
 	host/tasks.c host/tasks.h \
 	host/embedded.c host/embedded.h \
 	host/opts.c host/opts.h \
-	host/ready.c host/ready.h
-host_libcofferhost_la_CFLAGS = $(AM_CFLAGS) $(MYSQL_CFLAGS) $(RDKAFKA_CFLAGS)
-host_libcofferhost_la_LIBADD = lib/libcoffer_util.la $(MYSQL_LIBS) $(RDKAFKA_LIBS) $(JANSSON_LIBS) $(UUID_LIBS)
+	host/router.c host/router.h \
+	host/http.c host/http.h \
+	host/metrics.c host/metrics.h \
+	host/health.c host/health.h \
+	host/obs_routes.c host/obs_routes.h
+# ThreadSanitizer does not see librdkafka's C11 threads without this (see the file).
+if TSAN
+host_libcofferhost_la_SOURCES += host/tsan_threads.c
+# Pull the archive member in: nothing in the host calls thrd_create itself.
+AM_LDFLAGS += -Wl,-u,thrd_create
+endif
+EXTRA_DIST += host/tsan_threads.c
+host_libcofferhost_la_CFLAGS = $(AM_CFLAGS) $(MYSQL_CFLAGS) $(RDKAFKA_CFLAGS) $(MHD_CFLAGS)
+host_libcofferhost_la_LIBADD = lib/libcoffer_util.la $(MYSQL_LIBS) $(RDKAFKA_LIBS) $(JANSSON_LIBS) $(UUID_LIBS) $(MHD_LIBS) -lm
 
 bin_PROGRAMS += host/cofferd
 host_cofferd_SOURCES = host/main.c

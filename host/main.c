@@ -22,11 +22,15 @@
 #include "bus.h"
 #include "db.h"
 #include "embedded.h"
+#include "health.h"
+#include "http.h"
 #include "log.h"
 #include "opts.h"
+#include "metrics.h"
+#include "obs_routes.h"
 #include "outbox.h"
-#include "ready.h"
 #include "registry.h"
+#include "router.h"
 #include "tasks.h"
 #include "util.h"
 
@@ -70,6 +74,14 @@ struct opts {
 	unsigned max_message_bytes;
 	unsigned stall_warn_ms;
 	bool db_port_given;
+	const char *http_listen;       /* NULL = off */
+	unsigned http_threads;
+	unsigned http_conns;
+	unsigned http_timeout_s;
+	unsigned http_max_body;
+	unsigned http_max_url;
+	const char *http_port_file;
+	const char *rest_port; /* REST_PORT, when http_listen was made from it */
 };
 
 /* The largest payload coffer handles (docs/configuration.md "Message size"). */
@@ -123,6 +135,29 @@ static void usage(FILE *out)
 	        "  --list-plugins            load and describe every plugin, then exit\n"
 	        "  --set PLUGIN.KEY=VALUE    plugin setting (also env COFFER_<PLUGIN>_<KEY>)\n"
 	        "  --keep-plugins            do not dlclose at exit (for leak checkers)\n"
+	        "HTTP (REST API):\n"
+	        "  --http-listen ADDR:PORT   listen here; off = no HTTP server; [V6]:PORT; port 0 = any\n"
+	        "                            (env REST_PORT gives the port; default 127.0.0.1:8080)\n"
+	        "  --http-port-file F        write the bound ADDR:PORT to F\n"
+	        "  --http-threads N          HTTP threads, each with its own database connection\n"
+	        "                            (default 2)\n"
+	        "  --http-max-connections N  concurrent connections (default 256)\n"
+	        "  --http-timeout-s S        close a connection without progress for S s (default 5)\n"
+	        "  --http-max-body BYTES     larger request bodies answer 413 (default 65536)\n"
+	        "  --http-max-url BYTES      longer request targets answer 414 (default 8192)\n"
+	        "Observability (same server, no tenant headers; docs/observability.md):\n"
+	        "  GET /healthz              200 \"ok\" while the process answers\n"
+	        "  GET /readyz               200 when the database answers, migrations are applied and\n"
+	        "                            the consumer holds its assignment; else 503 and why\n"
+	        "                            (also from the moment SIGTERM arrives)\n"
+	        "  GET /metrics              Prometheus text format (coffer_* metrics)\n"
+	        "Item data (asset plugin settings, docs/item-data.md):\n"
+	        "  --set asset.data_url=URL  game-data service prefix ending in /api/ (env\n"
+	        "                            DATA_SERVICE_URL when set, even empty, else\n"
+	        "                            BASE_SERVICE_URL; unset or empty = no HTTP)\n"
+	        "  --set asset.data_timeout_ms=MS        per request (default 3000)\n"
+	        "  --set asset.data_negative_ttl_ms=MS   remember \"no such template\" (default 60000)\n"
+	        "  --set asset.data_negative_max=N       entries of that cache (default 4096)\n"
 	        "Tenants:\n"
 	        "  --features-default on|off feature state of tenants without a row (default on)\n"
 	        "  --features-refresh-ms MS  re-read coffer_tenant_features this often (default 2000)\n"
@@ -145,6 +180,7 @@ enum {
 	O_DBUSER, O_DBPASS, O_DBNAME, O_DBSOCK, O_MIGRATE, O_SQLDIR, O_PLUGDIR, O_LIST, O_SET,
 	O_KEEP, O_FDEF, O_FREFRESH, O_WORKERS, O_BATCH, O_RETAIN, O_DRAIN, O_LOG, O_HELP, O_VERSION,
 	O_MAXMSG, O_STALL,
+	O_HLISTEN, O_HPORTFILE, O_HTHREADS, O_HCONNS, O_HTIMEOUT, O_HBODY, O_HURL,
 	O_TOPIC_BASE = 2000,
 };
 
@@ -192,6 +228,13 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{"max-message-bytes", required_argument, 0, O_MAXMSG},
 		{"stall-warn-ms", required_argument, 0, O_STALL},
 		{"log-level", required_argument, 0, O_LOG},
+		{"http-listen", required_argument, 0, O_HLISTEN},
+		{"http-port-file", required_argument, 0, O_HPORTFILE},
+		{"http-threads", required_argument, 0, O_HTHREADS},
+		{"http-max-connections", required_argument, 0, O_HCONNS},
+		{"http-timeout-s", required_argument, 0, O_HTIMEOUT},
+		{"http-max-body", required_argument, 0, O_HBODY},
+		{"http-max-url", required_argument, 0, O_HURL},
 		{"help", no_argument, 0, O_HELP},
 		{"version", no_argument, 0, O_VERSION},
 	};
@@ -306,6 +349,31 @@ static int parse_args(int argc, char **argv, struct opts *o)
 				return COFFER_EX_CONFIG;
 			break;
 		case O_LOG: o->log_level = optarg; break;
+		case O_HLISTEN:
+			o->http_listen = strcmp(optarg, "off") == 0 ? NULL : optarg;
+			o->rest_port = NULL;
+			break;
+		case O_HPORTFILE: o->http_port_file = optarg; break;
+		case O_HTHREADS:
+			if (opt_uint("--http-threads", optarg, 1, 256, &o->http_threads))
+				return COFFER_EX_CONFIG;
+			break;
+		case O_HCONNS:
+			if (opt_uint("--http-max-connections", optarg, 1, 65536, &o->http_conns))
+				return COFFER_EX_CONFIG;
+			break;
+		case O_HTIMEOUT:
+			if (opt_uint("--http-timeout-s", optarg, 1, 3600, &o->http_timeout_s))
+				return COFFER_EX_CONFIG;
+			break;
+		case O_HBODY:
+			if (opt_uint("--http-max-body", optarg, 0, 1u << 30, &o->http_max_body))
+				return COFFER_EX_CONFIG;
+			break;
+		case O_HURL:
+			if (opt_uint("--http-max-url", optarg, 16, ROUTER_MAX_PATH, &o->http_max_url))
+				return COFFER_EX_CONFIG;
+			break;
 		case O_HELP: usage(stdout); exit(0);
 		case O_VERSION:
 			printf("cofferd %s (plugin ABI %d.%d, librdkafka %s)\n", PACKAGE_VERSION,
@@ -319,6 +387,20 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			}
 			usage(stderr);
 			return 2;
+		}
+	}
+	if (o->http_listen) {
+		char addr[256], err[128];
+		unsigned port;
+		if (http_parse_listen(o->http_listen, addr, sizeof addr, &port, err, sizeof err) != 0) {
+			if (o->rest_port)
+				fprintf(stderr, "cofferd: REST_PORT takes a port number, not '%s' (%s)\n",
+				        o->rest_port, err);
+			else
+				fprintf(stderr,
+				        "cofferd: bad --http-listen '%s' (%s; ADDR:PORT, [V6]:PORT or off)\n",
+				        o->http_listen, err);
+			return COFFER_EX_CONFIG;
 		}
 	}
 	if (optind < argc) {
@@ -350,6 +432,16 @@ static void list_plugins(void)
 			if (h->owner == p)
 				printf("  handles: %s %s%s\n", h->topic_var, h->type,
 				       h->refuse ? " (refusal when disabled)" : "");
+		}
+		for (size_t k = 0; k < reg_emitted_count(); k++) {
+			struct emitted *e = reg_emitted(k);
+			if (e->owner == p)
+				printf("  emits: %s\n", e->topic_var);
+		}
+		for (size_t k = 0; k < reg_route_count(); k++) {
+			struct route *r = reg_route(k);
+			if (r->owner == p)
+				printf("  route: %s %s\n", r->method, r->pattern);
 		}
 		for (size_t k = 0; k < reg_task_count(); k++) {
 			struct task *t = reg_task(k);
@@ -447,7 +539,6 @@ static rd_kafka_conf_t *kafka_conf(const struct opts *o, const char *bootstrap, 
 static int migrate_all(const struct opts *o, const char *const *sql_dirs)
 {
 	struct db_conn *db = db_new(&o->db, "migrate");
-	ready_set(READY_MIGRATIONS, false, "waiting for the database");
 	int rc = db_ensure_first(db, &stopping);
 	if (rc == COFFER_EINVAL) {
 		/* Logged once by db_ensure_first, naming the setting: waiting will not help. */
@@ -468,7 +559,7 @@ static int migrate_all(const struct opts *o, const char *const *sql_dirs)
 	if (rc != 0 && !stopping)
 		LOG_ERR("migrations failed error=\"%s\"", db_error(db));
 	if (rc == 0)
-		ready_set(READY_MIGRATIONS, true, NULL);
+		health_set(HEALTH_MIGRATIONS, true, NULL);
 	db_free(db);
 	return rc;
 }
@@ -522,8 +613,8 @@ static void *signal_main(void *arg)
 				tasks_request_reload();
 			continue;
 		}
+		health_set_stopping(); /* /readyz: 503 from now on */
 		LOG_INF("event=signal signal=%s", sig == SIGTERM ? "SIGTERM" : "SIGINT");
-		ready_stopping();
 		stopping = true;
 		return NULL;
 	}
@@ -554,7 +645,18 @@ int main(int argc, char **argv)
 		.drain_timeout_ms = 30000,
 		.max_message_bytes = DEF_MAX_MESSAGE_BYTES,
 		.stall_warn_ms = 30000,
+		.http_threads = 2,
+		.http_conns = 256,
+		.http_timeout_s = 5,
+		.http_max_body = 65536,
+		.http_max_url = 8192,
 	};
+	/* REST_PORT is the Go services' variable: a port only; the address stays local. */
+	static char rest_listen[64];
+	const char *rest_port = env_or("REST_PORT", NULL);
+	snprintf(rest_listen, sizeof rest_listen, "127.0.0.1:%s", rest_port ? rest_port : "8080");
+	o.http_listen = rest_listen;
+	o.rest_port = rest_port;
 	db_params_from_env(&o.db);
 	o.bootstrap = env_or("BOOTSTRAP_SERVERS", "localhost:9092");
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
@@ -573,6 +675,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	log_set_level((enum coffer_log_level)lvl);
+	metrics_init(); /* before any thread counts */
 
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGTERM);
@@ -620,9 +723,12 @@ int main(int argc, char **argv)
 	}
 	LOG_INF("event=starting version=%s plugins=%zu handlers=%zu tasks=%zu", PACKAGE_VERSION,
 	        reg_plugin_count(), reg_handler_count(), reg_task_count());
+	if (!o.migrate_only)
+		health_start(&o.db);
 
 	rc = migrate_all(&o, o.sql_dirs);
 	if (rc != 0) {
+		health_stop();
 		reg_fini_all(o.keep_plugins);
 		return rc == COFFER_EX_CONFIG ? COFFER_EX_CONFIG : start_failed();
 	}
@@ -633,12 +739,15 @@ int main(int argc, char **argv)
 
 	const char *bootstrap = o.bootstrap;
 	if (o.embedded) {
-		const char *topics[64];
+		/* What the plugins consume and what they declared they emit (host->emits),
+		 * and the dead letters; repeats are harmless to the mock cluster. */
+		const char *topics[128];
 		size_t nt = 0;
-		for (size_t i = 0; known_topics[i]; i++)
-			topics[nt++] = reg_topic(known_topics[i]);
-		for (size_t i = 0; i < reg_handler_count() && nt < 63; i++)
+		topics[nt++] = reg_topic("DEAD_LETTER_TOPIC");
+		for (size_t i = 0; i < reg_handler_count() && nt < 128; i++)
 			topics[nt++] = reg_topic(reg_handler(i)->topic_var);
+		for (size_t i = 0; i < reg_emitted_count() && nt < 128; i++)
+			topics[nt++] = reg_topic(reg_emitted(i)->topic_var);
 		bootstrap = embedded_start(topics, nt, o.partitions, o.embedded_port);
 		if (bootstrap == NULL)
 			return 1;
@@ -678,14 +787,31 @@ int main(int argc, char **argv)
 	if (tasks_start(&tcfg) != 0)
 		return start_failed();
 	running = true;
+	struct http_cfg hcfg = {.listen = o.http_listen, .threads = o.http_threads,
+	                        .conn_limit = o.http_conns, .timeout_s = o.http_timeout_s,
+	                        .max_body = o.http_max_body, .max_url = o.http_max_url,
+	                        .port_file = o.http_port_file, .db = o.db, .stopping = &stopping};
+	if (o.http_listen == NULL)
+		LOG_INF("http: off (--http-listen off)");
+	else if (obs_routes_register() != 0 || http_start(&hcfg) != 0) {
+		stopping = true;
+		tasks_join();
+		reg_stop_all();
+		outbox_join();
+		reg_fini_all(o.keep_plugins);
+		embedded_stop();
+		return 1;
+	}
 	if (bus_start(&bcfg) != 0) {
 		/* Nothing was consumed; stop the publisher and the tasks in order (the
 		 * outbox may hold a previous run's events: they are drained now). */
 		int status = start_failed();
 		stopping = true;
+		http_stop();
 		tasks_join();
 		reg_stop_all();
 		outbox_join();
+		health_stop();
 		reg_fini_all(o.keep_plugins);
 		embedded_stop();
 		return status;
@@ -694,12 +820,14 @@ int main(int argc, char **argv)
 	/* Consume until SIGTERM/SIGINT; then in-flight messages finish and commit their
 	 * offsets, tasks stop, plugins stop, and the outbox is drained. */
 	bus_run();
+	http_stop(); /* no new request; the ones in progress finish (their events reach the outbox) */
 	bus_join();
 	tasks_join();
 	reg_stop_all();
 	long left = outbox_join();
 	if (left > 0)
 		LOG_WRN("outbox not drained rows=%ld: published at the next start", left);
+	health_stop();
 	reg_fini_all(o.keep_plugins);
 	embedded_stop();
 	LOG_INF("event=stopped");

@@ -1,4 +1,7 @@
-/* host/registry.h: loaded plugins and what they registered; the host table; transactions. */
+/* host/registry.h: the plugins and what they registered. One job per file:
+ * loader.c (loading, order, lifecycle), registry.c (registrations), settings.c
+ * (settings, topics, tenant switches), hosttab.c (the host table), txn.c
+ * (transactions). */
 #ifndef COFFER_HOST_REGISTRY_H
 #define COFFER_HOST_REGISTRY_H
 
@@ -42,6 +45,21 @@ struct task {
 	int64_t next_us;
 };
 
+/* An HTTP route (host->on_http). */
+struct route {
+	char *method;
+	char *pattern;
+	struct plugin *owner;
+	coffer_route_fn fn;
+	void *ud;
+};
+
+/* A topic a plugin emits to without consuming it (host->emits). */
+struct emitted {
+	char *topic_var;
+	struct plugin *owner;
+};
+
 /* An event a handler emitted, kept in its transaction until the outbox write. */
 struct txn_event {
 	char *topic_var;
@@ -55,13 +73,16 @@ struct coffer_txn {
 	struct db_conn *db;
 	int64_t now_us;
 	coffer_ctx *ctx;                     /* plugin whose handler/task runs */
-	const struct coffer_msg *msg;        /* NULL for periodic tasks */
+	const struct coffer_msg *msg;        /* NULL for periodic tasks and routes */
+	const struct coffer_tenant *tenant;  /* emit's default tenant: the message's or request's */
+	bool read_only;                      /* a GET route's snapshot: emit is refused */
 	const char *traceparent, *tracestate;
 	size_t traceparent_len, tracestate_len;
 	struct txn_event *ev;
 	size_t nev, cap;
 	char reason[256];
 	bool quiet_reject;                   /* a rejection was logged already: do not log it again */
+	bool sql_failed;                     /* a statement of the handler failed (not EDUP) */
 };
 
 /* Loading. A plugin file is refused (logged, COFFER_EABI) on wrong magic/major/newer minor. */
@@ -86,6 +107,10 @@ struct handler *reg_handler(size_t i);
 const struct handler *reg_find(const char *topic_var, const char *type);
 size_t reg_task_count(void);
 struct task *reg_task(size_t i);
+size_t reg_route_count(void);
+struct route *reg_route(size_t i);
+size_t reg_emitted_count(void);
+struct emitted *reg_emitted(size_t i);
 
 /* Settings: --set plugin.key=value (wins over COFFER_PLUGIN_KEY). */
 int reg_set_config(const char *assignment);
@@ -106,5 +131,41 @@ void txn_init(struct coffer_txn *t, struct db_conn *db, int64_t now_us, coffer_c
               const struct coffer_msg *msg);
 void txn_clear_events(struct coffer_txn *t);
 void txn_free(struct coffer_txn *t);
+
+/* ---- internal to the files above ---- */
+
+void *reg_grow(void *arr, size_t *cap, size_t need, size_t elem); /* aborts when out of memory */
+bool reg_name_valid(const char *s);                                /* [a-z][a-z0-9_]* */
+const char *reg_pname(const struct plugin *p);
+/* The plugin whose init runs (registration is allowed for it only), or NULL. */
+void reg_set_initing(coffer_ctx *ctx);
+coffer_ctx *reg_initing(void);
+bool reg_provided(const struct plugin *p, const char *svc);
+void reg_unregister(struct plugin *p);
+void reg_free_all(void);
+
+/* Host-table entries, by the file that owns their job. */
+int reg_on_message(coffer_ctx *ctx, const char *topic_var, const char *type, coffer_handler_fn fn,
+                   void *ud);
+int reg_on_disabled(coffer_ctx *ctx, const char *topic_var, const char *type, coffer_handler_fn fn,
+                    void *ud);
+int reg_every(coffer_ctx *ctx, const char *name, unsigned interval_ms, coffer_task_fn fn, void *ud);
+int reg_provide(coffer_ctx *ctx, const char *name, unsigned version, const void *api);
+int reg_on_http(coffer_ctx *ctx, const char *method, const char *pattern, coffer_route_fn fn,
+                void *ud);
+int reg_emits(coffer_ctx *ctx, const char *topic_var);
+const void *reg_lookup(coffer_ctx *ctx, const char *name, unsigned min_version);
+const char *reg_config(coffer_ctx *ctx, const char *key, const char *def);
+int64_t reg_config_int(coffer_ctx *ctx, const char *key, int64_t def);
+int64_t txn_h_now(coffer_txn *txn);
+int txn_h_sql_exec(coffer_txn *txn, const char *sql, const struct coffer_val *args, size_t nargs,
+                   struct coffer_exec_result *res);
+int txn_h_sql_query(coffer_txn *txn, const char *sql, const struct coffer_val *args, size_t nargs,
+                    coffer_row_fn fn, void *ud);
+int txn_h_emit(coffer_txn *txn, const struct coffer_tenant *tenant, const char *topic_var,
+               uint32_t key, json_t *value);
+enum coffer_outcome txn_h_reject(coffer_txn *txn, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+coffer_ctx *txn_h_txn_ctx(coffer_txn *txn);
 
 #endif

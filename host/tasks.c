@@ -13,6 +13,7 @@
 #include <coffer/err.h>
 
 #include "log.h"
+#include "metrics.h"
 #include "outbox.h"
 #include "registry.h"
 #include "util.h"
@@ -82,6 +83,10 @@ static int load_features(void)
 	feats = b.v;
 	nfeats = b.n;
 	pthread_rwlock_unlock(&feat_lock);
+	size_t on = 0;
+	for (size_t i = 0; i < b.n; i++)
+		on += b.v[i].on;
+	metrics_features(on, b.n - on);
 	if (changed)
 		LOG_INF("event=features_loaded rows=%zu default=%s", b.n,
 		        cfg.features_default ? "on" : "off");
@@ -106,12 +111,13 @@ static void prune_markers(int64_t now)
 	}
 }
 
-static void run_task(struct task *t, int64_t now)
+/* False when a call failed. */
+static bool run_task(struct task *t, int64_t now)
 {
 	struct log_ctx lc = {.partition = -1};
 	for (int calls = 0; calls < 100000 && !*cfg.stopping; calls++) {
 		if (db_ensure(db, NULL) != 0)
-			return;
+			return false;
 		txn_init(&txn, db, now, t->owner->ctx, NULL);
 		int rc = db_begin(db);
 		int r = rc == 0 ? t->fn(t->owner->ctx, &txn, now, t->ud) : rc;
@@ -130,14 +136,15 @@ static void run_task(struct task *t, int64_t now)
 				log_line(COFFER_LOG_ERROR, t->owner->desc->name, "task failed task=%s rc=%d error=\"%s\"",
 				         t->name, r, coffer_strerror(r));
 			log_set_ctx(NULL);
-			return;
+			return false;
 		}
 		if (txn.nev)
 			outbox_kick();
 		txn_clear_events(&txn);
 		if (r == 0)
-			return;
+			return true;
 	}
+	return true;
 }
 
 static void *tasks_main(void *arg)
@@ -162,7 +169,9 @@ static void *tasks_main(void *arg)
 		for (size_t i = 0; i < reg_task_count() && !*cfg.stopping; i++) {
 			struct task *t = reg_task(i);
 			if (now >= t->next_us) {
-				run_task(t, now);
+				int64_t t0 = metrics_now_ns();
+				bool ok = run_task(t, now);
+				metrics_task(i, ok, metrics_now_ns() - t0);
 				t->next_us = now + (int64_t)t->interval_ms * 1000;
 			}
 		}
@@ -176,6 +185,9 @@ static void *tasks_main(void *arg)
 int tasks_start(const struct tasks_cfg *c)
 {
 	cfg = *c;
+	metrics_init();
+	for (size_t i = 0; i < reg_task_count(); i++)
+		metrics_task_register(i, reg_task(i)->owner->desc->name, reg_task(i)->name);
 	db = db_new(&cfg.db, "tasks");
 	reg_set_enabled_fn(tenants_enabled);
 	/* No message may be handled before the switches are known (default would apply). */

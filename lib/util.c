@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <uuid/uuid.h>
 
@@ -312,4 +313,83 @@ uint16_t cu_be16(const void *p, size_t n)
 		return 0;
 	const uint8_t *b = p;
 	return (uint16_t)(b[0] << 8 | b[1]);
+}
+
+json_t *cu_json_time_or_zero(bool present, int64_t us)
+{
+	return cu_json_time(present ? us : CU_ZERO_TIME_US);
+}
+
+int cu_parse_int(const char *s, int64_t *out)
+{
+	if (s == NULL)
+		return -1;
+	bool neg = false;
+	if (*s == '+' || *s == '-')
+		neg = *s++ == '-';
+	if (*s == '\0')
+		return -1;
+	uint64_t v = 0;
+	const uint64_t lim = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		unsigned d = (unsigned)(*s - '0');
+		if (v > (lim - d) / 10)
+			return -1;
+		v = v * 10 + d;
+	}
+	*out = neg ? (int64_t)(0 - v) : (int64_t)v;
+	return 0;
+}
+
+int cu_parse_u8(const char *s, uint8_t *out)
+{
+	int64_t v;
+	if (cu_parse_int(s, &v) != 0)
+		return -1;
+	*out = (uint8_t)v;
+	return 0;
+}
+
+int cu_parse_u16(const char *s, uint16_t *out)
+{
+	int64_t v;
+	if (cu_parse_int(s, &v) != 0)
+		return -1;
+	*out = (uint16_t)v;
+	return 0;
+}
+
+int cu_parse_u32(const char *s, uint32_t *out)
+{
+	int64_t v;
+	if (cu_parse_int(s, &v) != 0)
+		return -1;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+bool cu_uuid_parse_lenient(const char *s, char out[37])
+{
+	if (s == NULL)
+		return false;
+	size_t n = strlen(s);
+	if (n == 36 + 9 && strncasecmp(s, "urn:uuid:", 9) == 0)
+		return cu_uuid_parse(s + 9, 36, out);
+	if (n == 38 && s[0] == '{' && s[37] == '}')
+		return cu_uuid_parse(s + 1, 36, out);
+	if (n == 36)
+		return cu_uuid_parse(s, 36, out);
+	if (n != 32)
+		return false;
+	for (size_t i = 0, j = 0; i < 32; i++) {
+		if (!isxdigit((unsigned char)s[i]))
+			return false;
+		if (j == 8 || j == 13 || j == 18 || j == 23)
+			out[j++] = '-';
+		out[j++] = (char)tolower((unsigned char)s[i]);
+	}
+	out[36] = '\0';
+	return true;
 }

@@ -80,6 +80,9 @@ int cu_time_parse(const char *s, size_t n, int64_t *us);
 int64_t cu_now_us(void);
 /* A JSON string of cu_time_format(us). */
 json_t *cu_json_time(int64_t us);
+/* The REST documents' timestamp: cu_json_time(@p us) when @p present, else Go's
+ * zero time "0001-01-01T00:00:00Z" (a NULL column, no time). */
+json_t *cu_json_time_or_zero(bool present, int64_t us);
 
 /* ---- ids and keys ---- */
 
@@ -92,6 +95,22 @@ void cu_uuid_new(char out[37]);
 void cu_key_encode(uint32_t id, uint8_t out[8]);
 /* The id of an 8-byte key; -1 if the key is not 8 bytes. */
 int64_t cu_key_decode(const void *key, size_t n);
+
+/* ---- REST path, query and header values (HTTP routes) ---- */
+
+/* The integer rule of the Go services' path and query values: optional '+' or
+ * '-', then one or more decimal digits and nothing else, within int64. 0 and
+ * *out set, or -1 (answer 400). Truncate to the target width with a cast:
+ * (uint32_t)v, (uint8_t)v ("-1" -> 4294967295 as u32, "256" -> 0 as u8). */
+int cu_parse_int(const char *s, int64_t *out);
+/* cu_parse_int, truncated (two's complement) to 8, 16 or 32 bits. */
+int cu_parse_u8(const char *s, uint8_t *out);
+int cu_parse_u16(const char *s, uint16_t *out);
+int cu_parse_u32(const char *s, uint32_t *out);
+/* A UUID in any of the forms Go's uuid.Parse accepts, any letter case: canonical
+ * 8-4-4-4-12, 32 hex digits, {canonical}, urn:uuid:canonical. Writes the
+ * canonical lowercase form to @p out; false otherwise (answer 400). */
+bool cu_uuid_parse_lenient(const char *s, char out[37]);
 
 /* ---- small helpers ---- */
 

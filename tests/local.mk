@@ -30,6 +30,7 @@ tests_unit_test_db_LDADD = host/libcofferhost.la $(TEST_LDADD)
 TESTS += tests/unit/test_db
 
 include tests/unit/local.mk
+include tests/unit/itemdata.mk
 include tests/plugins/asset/local.mk
 include tests/plugins/compartment/local.mk
 include tests/plugins/reservation/local.mk

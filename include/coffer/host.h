@@ -17,6 +17,32 @@
 extern "C" {
 #endif
 
+/*
+ * Threads and lifetimes (ABI 1.1 writes down what 1.0 left implicit):
+ *
+ * - init, start, reconfigure, stop and fini run on the host's main thread
+ *   (reconfigure on the task thread, after SIGHUP), never at the same time as
+ *   each other. Message handlers run on worker threads (several at once, for
+ *   different keys); periodic tasks on the one task thread; route handlers
+ *   (on_http) on the HTTP threads (several at once). Handlers, tasks and routes
+ *   run only between start and stop.
+ * - A handler may run more than once for one message: a batch is rolled back
+ *   and run again (a redelivery, a rejection in the batch, a lost connection),
+ *   and a route handler is rerun on COFFER_RETRY. Everything it does must go
+ *   through its transaction (sql_exec, sql_query, emit): no effect outside it
+ *   (no file, no socket, no global state that a rerun would repeat).
+ * - Safe from any thread, at any time after init: log, config, config_int,
+ *   enabled, lookup, uuid. The txn entries (now, sql_exec, sql_query, emit,
+ *   reject, txn_ctx) only with the txn the host handed to the running callback,
+ *   on that callback's thread. The registration entries (on_message,
+ *   on_disabled, every, provide, on_http, emits) only inside init.
+ * - @c ud is the plugin's: the host stores the pointer, never reads or frees
+ *   it, and passes it to every call until fini; free it in fini (or later).
+ * - A @c lookup result is the provider's static table: valid until the
+ *   provider's fini, which runs after every plugin that requires it (.requires)
+ *   has had its fini. Look services up in init and keep the pointer.
+ */
+
 /** The plugin's handle. One per loaded plugin; valid from init to fini. */
 typedef struct coffer_ctx coffer_ctx;
 /** An open database transaction, owned by the host. Valid until the callback returns. */
@@ -35,6 +61,7 @@ enum coffer_log_level {
  * the host commits on COFFER_DONE, rolls back on COFFER_RETRY, and rolls back
  * and dead-letters on COFFER_REJECT (call host->reject to give the reason).
  * Runs on a worker thread; several handlers run at once for different keys.
+ * May run more than once for one message (see above): no effect outside @p txn.
  */
 typedef enum coffer_outcome (*coffer_handler_fn)(coffer_ctx *ctx, coffer_txn *txn,
                                                   const struct coffer_msg *msg, void *ud);
@@ -246,6 +273,11 @@ struct coffer_host {
 	 * other than '/'), e.g. "/api/characters/{characterId}/inventory". Both
 	 * strings are copied. Routing, 404/405/301, the tenant headers (a bad one
 	 * is answered 400 by the host), limits and serialisation are the host's.
+	 * When the plugin is off for the request's tenant (enabled() false) the
+	 * host answers 404 with an empty body and the handler is not called.
+	 * Path variables arrive percent-decoded but unchecked: validate them with
+	 * the integer and UUID rules of the REST contract and answer 400 (set
+	 * resp->status, return COFFER_REJECT). emit inside a GET is refused.
 	 * @return 0, COFFER_EEXIST when the (method, pattern) is taken (logged with
 	 *         both plugins), COFFER_EINVAL on a bad pattern, COFFER_ESTATE outside init.
 	 */
@@ -254,7 +286,8 @@ struct coffer_host {
 
 	/**
 	 * Init only. Declare a logical topic this plugin emits to without consuming
-	 * it (the embedded Kafka creates it; --list-plugins shows it).
+	 * it (the embedded Kafka creates it; --list-plugins shows it). Declaring a
+	 * topic it also consumes, or one twice, is harmless.
 	 * @return 0, COFFER_EINVAL on a bad name, COFFER_ESTATE outside init.
 	 */
 	int (*emits)(coffer_ctx *ctx, const char *topic_var);

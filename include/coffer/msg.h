@@ -39,7 +39,7 @@ struct coffer_msg {
 	const void *key;                     /**< raw key bytes, may be NULL */
 	size_t key_len;
 	const char *type;                    /**< the JSON "type" field */
-	json_t *json;                        /**< whole JSON object (borrowed; do not decref) */
+	const json_t *json;                  /**< whole JSON object (borrowed; do not decref) */
 	const struct coffer_tenant *tenant;  /**< parsed tenant headers */
 	const char *event_id;                /**< EVENT_ID header (36 chars) or NULL */
 	int64_t now_us;                      /**< host clock for this message, UTC microseconds */

@@ -17,7 +17,7 @@ extern "C" {
 
 /** ABI of this header. A host loads a plugin of the same major whose minor is <= its own. */
 #define COFFER_ABI_MAJOR 1
-#define COFFER_ABI_MINOR 0
+#define COFFER_ABI_MINOR 1
 #define COFFER_PLUGIN_MAGIC 0x43464652u /* "CFFR" */
 
 /** The entry symbol every plugin exports. */

@@ -21,7 +21,9 @@ static const struct {
 static int asset_init(coffer_ctx *ctx, const struct coffer_host *h)
 {
 	asset_host = h;
-	int rc = h->provide(ctx, COFFER_SVC_ASSET_NAME, COFFER_SVC_ASSET_VERSION, &asset_api_v1);
+	int rc = asset_data_init(ctx);
+	if (rc == 0)
+		rc = h->provide(ctx, COFFER_SVC_ASSET_NAME, COFFER_SVC_ASSET_VERSION, &asset_api_v1);
 	for (size_t i = 0; rc == 0 && i < sizeof commands / sizeof commands[0]; i++) {
 		rc = h->on_message(ctx, COFFER_TOPIC_COMPARTMENT_COMMAND, commands[i].type,
 		                   commands[i].fn, NULL);
@@ -33,7 +35,24 @@ static int asset_init(coffer_ctx *ctx, const struct coffer_host *h)
 	if (rc == 0)
 		rc = h->on_message(ctx, "EVENT_TOPIC_EQUIPABLE_STATUS", "UPDATED",
 		                   asset_on_equipable_updated, NULL);
+	if (rc == 0)
+		rc = asset_rest_register(ctx);
+	/* Topics it only emits (its own events and the asset service's, whoever calls it). */
+	if (rc == 0)
+		rc = h->emits(ctx, COFFER_TOPIC_ASSET_STATUS);
+	if (rc == 0)
+		rc = h->emits(ctx, COFFER_TOPIC_COMPARTMENT_STATUS);
+	if (rc == 0)
+		rc = h->emits(ctx, COFFER_TOPIC_INVENTORY_STATUS);
 	return rc;
+}
+
+static int asset_start(coffer_ctx *ctx) { return asset_data_start(ctx); }
+
+static void asset_fini(coffer_ctx *ctx)
+{
+	(void)ctx;
+	asset_data_fini();
 }
 
 COFFER_PLUGIN(
@@ -42,4 +61,6 @@ COFFER_PLUGIN(
 	.summary = "Inventory assets, item templates and the shared asset service",
 	.provides = COFFER_PROVIDES({COFFER_SVC_ASSET_NAME, COFFER_SVC_ASSET_VERSION}),
 	.init = asset_init,
+	.start = asset_start,
+	.fini = asset_fini,
 );

@@ -19,6 +19,8 @@ int asset_sql_compartment_lock(coffer_txn *txn, const char *tenant, uint32_t cha
                                uint8_t type, struct coffer_compartment *out);
 int asset_sql_compartment_lock_id(coffer_txn *txn, const char *tenant, const char *id,
                                   struct coffer_compartment *out);
+int asset_sql_compartment_get(coffer_txn *txn, const char *tenant, const char *id,
+                              struct coffer_compartment *out);
 int asset_sql_compartment_list(coffer_txn *txn, const char *tenant, uint32_t character_id,
                                bool for_update, struct coffer_compartment out[5], size_t *n);
 int asset_sql_compartment_create(coffer_txn *txn, const char *tenant, uint32_t character_id,
@@ -29,6 +31,8 @@ int asset_sql_compartment_delete(coffer_txn *txn, const char *tenant, const char
 
 int asset_sql_list(coffer_txn *txn, const char *tenant, const char *compartment_id,
                    struct coffer_asset_list *out);
+int asset_sql_list_character(coffer_txn *txn, const char *tenant, uint32_t character_id,
+                             struct coffer_asset_list *out);
 void asset_sql_list_free(struct coffer_asset_list *list);
 int asset_sql_at(coffer_txn *txn, const char *tenant, const char *compartment_id, int16_t slot,
                  struct coffer_asset *out);
@@ -61,6 +65,19 @@ int asset_svc_from_template(coffer_txn *txn, const char *tenant, uint32_t templa
                             uint32_t character_id, struct coffer_asset *out);
 int asset_svc_cash_item(coffer_txn *txn, const char *tenant, uint32_t id,
                         struct coffer_cash_item *out);
+
+/* ---- asset_data.c: the game-data service behind item_templates ---- */
+
+int asset_data_init(coffer_ctx *ctx);
+int asset_data_start(coffer_ctx *ctx);
+void asset_data_fini(void);
+bool asset_data_configured(void);
+/* The row of @p template_id exists afterwards when the service knows it (fetched and stored
+ * in @p txn when missing); 0, COFFER_ETRANSIENT (service down or garbage) or a SQL error. */
+int asset_data_ensure(coffer_txn *txn, const struct coffer_tenant *tenant, uint32_t template_id);
+/* The service entry template_load. */
+int asset_data_template_load(coffer_txn *txn, const struct coffer_tenant *tenant,
+                             uint32_t template_id, struct coffer_item_template *out);
 
 /* ---- asset_events.c ---- */
 
@@ -95,6 +112,10 @@ enum coffer_outcome asset_ev_refuse_disabled(coffer_ctx *ctx, coffer_txn *txn,
 
 enum coffer_outcome asset_on_create_asset(coffer_ctx *ctx, coffer_txn *txn,
                                           const struct coffer_msg *msg, void *ud);
+/* DESTROY of the whole asset @p a (locked compartment): the row goes, asset DELETED is
+ * emitted with @p ev. DELETE asset (asset_rest.c) does the same. */
+int asset_destroy_all(coffer_txn *txn, const char *tenant, const struct coffer_evctx *ev,
+                      const struct coffer_asset *a);
 enum coffer_outcome asset_on_destroy(coffer_ctx *ctx, coffer_txn *txn,
                                      const struct coffer_msg *msg, void *ud);
 enum coffer_outcome asset_on_recharge(coffer_ctx *ctx, coffer_txn *txn,
@@ -105,5 +126,10 @@ enum coffer_outcome asset_on_release(coffer_ctx *ctx, coffer_txn *txn,
                                      const struct coffer_msg *msg, void *ud);
 enum coffer_outcome asset_on_equipable_updated(coffer_ctx *ctx, coffer_txn *txn,
                                                const struct coffer_msg *msg, void *ud);
+
+/* ---- asset_rest.c: DELETE asset (docs/rest.md) ---- */
+
+/* Register the route when the host has on_http (ABI 1.1). */
+int asset_rest_register(coffer_ctx *ctx);
 
 #endif

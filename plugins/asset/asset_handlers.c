@@ -54,8 +54,13 @@ enum coffer_outcome asset_on_create_asset(coffer_ctx *ctx, coffer_txn *txn,
 	if (!asset_rules_expiration_ok(expiration))
 		return H->reject(txn, "CREATE_ASSET: expiration out of range");
 
+	/* Equipment is built from its template: fetched (when missing and a data service is
+	 * configured) before the lock, so no compartment waits on HTTP. */
+	int rc;
+	if (kind == COFFER_KIND_EQUIPABLE && (rc = asset_data_ensure(txn, msg->tenant, template_id)) != 0)
+		return FAIL(rc);
 	struct coffer_compartment c;
-	int rc = asset_sql_compartment_lock(txn, tenant, cmd.character_id, cmd.inventory_type, &c);
+	rc = asset_sql_compartment_lock(txn, tenant, cmd.character_id, cmd.inventory_type, &c);
 	if (rc == COFFER_ENOTFOUND) {
 		COFFER_LOGH(H, ctx, COFFER_LOG_INFO,
 		            "CREATE_ASSET failed: no compartment character=%u type=%u", cmd.character_id,
@@ -113,6 +118,13 @@ enum coffer_outcome asset_on_create_asset(coffer_ctx *ctx, coffer_txn *txn,
 
 /* ------------------------------------------------------------------ DESTROY */
 
+int asset_destroy_all(coffer_txn *txn, const char *tenant, const struct coffer_evctx *ev,
+                      const struct coffer_asset *a)
+{
+	int rc = asset_sql_delete(txn, tenant, a->id);
+	return rc ? rc : asset_ev_deleted(txn, ev, a);
+}
+
 enum coffer_outcome asset_on_destroy(coffer_ctx *ctx, coffer_txn *txn,
                                      const struct coffer_msg *msg, void *ud)
 {
@@ -152,8 +164,7 @@ enum coffer_outcome asset_on_destroy(coffer_ctx *ctx, coffer_txn *txn,
 	uint32_t left;
 	/* removeAll and quantity 0 both mean "everything" (§9.7). */
 	if (asset_rules_destroy(&a, remove_all ? 0 : quantity, &left)) {
-		if ((rc = asset_sql_delete(txn, tenant, a.id)) == 0)
-			rc = asset_ev_deleted(txn, &ev, &a);
+		rc = asset_destroy_all(txn, tenant, &ev, &a);
 	} else {
 		if ((rc = asset_sql_set_quantity(txn, tenant, a.id, left)) == 0)
 			rc = asset_ev_quantity(txn, &ev, &a, left);

@@ -73,6 +73,19 @@ int asset_sql_compartment_lock_id(coffer_txn *txn, const char *tenant, const cha
 	return o.found ? 0 : COFFER_ENOTFOUND;
 }
 
+int asset_sql_compartment_get(coffer_txn *txn, const char *tenant, const char *id,
+                              struct coffer_compartment *out)
+{
+	struct one o = {false, out};
+	int rc = H->sql_query(txn,
+	                      "SELECT " COMPARTMENT_COLS " FROM compartments WHERE tenant_id = ? "
+	                      "AND id = ?",
+	                      COFFER_ARGS(COFFER_S(tenant), COFFER_S(id)), compartment_row, &o);
+	if (rc != 0)
+		return rc;
+	return o.found ? 0 : COFFER_ENOTFOUND;
+}
+
 struct comp_list {
 	struct coffer_compartment *v;
 	size_t n;
@@ -228,6 +241,19 @@ static int asset_list_row(void *ud, const struct coffer_row *row)
 	}
 	asset_row(row, &l->v[l->n++]);
 	return 0;
+}
+
+int asset_sql_list_character(coffer_txn *txn, const char *tenant, uint32_t character_id,
+                             struct coffer_asset_list *out)
+{
+	out->v = NULL;
+	out->n = 0;
+	return H->sql_query(txn,
+	                    "SELECT " ASSET_COLS " FROM assets WHERE tenant_id = ? AND compartment_id "
+	                    "IN (SELECT id FROM compartments WHERE tenant_id = ? AND character_id = ?) "
+	                    "ORDER BY compartment_id, slot",
+	                    COFFER_ARGS(COFFER_S(tenant), COFFER_S(tenant), COFFER_U(character_id)),
+	                    asset_list_row, out);
 }
 
 int asset_sql_list(coffer_txn *txn, const char *tenant, const char *compartment_id,

@@ -281,4 +281,7 @@ const struct coffer_svc_asset asset_api_v1 = {
 	.asset_qty = asset_rules_qty,
 	.first_free_slot = asset_rules_free_slot_list,
 	.asset_blank = asset_rules_blank,
+	.template_load = asset_data_template_load,
+	.compartment_get = asset_sql_compartment_get,
+	.asset_list_character = asset_sql_list_character,
 };

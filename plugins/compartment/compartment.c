@@ -1,7 +1,8 @@
 /* plugins/compartment/compartment.c: the compartment plugin's table of contents. It creates and
  * deletes a character's inventory (EVENT_TOPIC_CHARACTER_STATUS CREATED / DELETED, inventory.md
  * §10) and handles EQUIP, UNEQUIP, MOVE, INCREASE_CAPACITY, MERGE and SORT on
- * COMMAND_TOPIC_COMPARTMENT (§9), each with the asset service's FEATURE_DISABLED refusal (§4.2).
+ * COMMAND_TOPIC_COMPARTMENT (§9), each with the asset service's FEATURE_DISABLED refusal (§4.2),
+ * and serves the inventory and compartment REST routes (compartment_rest.c, docs/rest.md).
  * It owns no table: compartments and assets belong to the asset plugin, reached only through
  * its "asset" service v1 (include/coffer/svc/asset.h). */
 #include "compartment.h"
@@ -67,6 +68,15 @@ static int compartment_init(coffer_ctx *ctx, const struct coffer_host *host)
 			rc = host->on_disabled(ctx, COFFER_TOPIC_COMPARTMENT_COMMAND,
 			                       compartment_commands[i].type, c->svc->refuse_disabled, NULL);
 	}
+	if (rc == 0)
+		rc = compartment_rest_register(c);
+	/* Its events go out through the asset service, on these topics. */
+	if (rc == 0)
+		rc = host->emits(ctx, COFFER_TOPIC_ASSET_STATUS);
+	if (rc == 0)
+		rc = host->emits(ctx, COFFER_TOPIC_COMPARTMENT_STATUS);
+	if (rc == 0)
+		rc = host->emits(ctx, COFFER_TOPIC_INVENTORY_STATUS);
 	return rc;
 }
 

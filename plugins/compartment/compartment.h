@@ -8,6 +8,7 @@
 #include <coffer/plugin.h>
 #include <coffer/svc/asset.h>
 
+#include "compartment_rest.h"
 #include "compartment_rules.h"
 
 #define COMPARTMENT_CHARACTER_TOPIC "EVENT_TOPIC_CHARACTER_STATUS"
@@ -17,6 +18,7 @@ struct compartment {
 	coffer_ctx *ctx;
 	const struct coffer_host *host;
 	const struct coffer_svc_asset *svc; /* the "asset" service v1, looked up in init */
+	struct crest_opts rest;             /* how the REST routes write assets (init) */
 };
 
 /* Log one INFO line for a business failure and return COFFER_DONE (§2.6: no change, no
@@ -45,5 +47,17 @@ enum coffer_outcome compartment_on_character_created(coffer_ctx *ctx, coffer_txn
                                                      const struct coffer_msg *msg, void *ud);
 enum coffer_outcome compartment_on_character_deleted(coffer_ctx *ctx, coffer_txn *txn,
                                                      const struct coffer_msg *msg, void *ud);
+
+/* The lifecycle's effects, shared by the Kafka handlers and the REST routes. They return 0 or
+ * an asset service code (ETRANSIENT/EDB: retry). */
+int compartment_inventory_create(const struct compartment *c, coffer_txn *txn, const char *tenant,
+                                 uint32_t character_id, bool *existed);
+int compartment_inventory_delete(const struct compartment *c, coffer_txn *txn, const char *tenant,
+                                 uint32_t character_id);
+
+/* ---- compartment_rest.c: the inventory routes (docs/rest.md) ---- */
+
+/* Register the routes when the host has on_http (ABI 1.1); a 1.0 host gets none. */
+int compartment_rest_register(struct compartment *c);
 
 #endif

@@ -32,27 +32,25 @@ static bool decode(const struct compartment *c, coffer_txn *txn, const struct co
 
 /* ------------------------------------------------------------------ CREATED */
 
-enum coffer_outcome compartment_on_character_created(coffer_ctx *ctx, coffer_txn *txn,
-                                                     const struct coffer_msg *msg, void *ud)
+/* Steps 2-4 of §10.1, shared with POST inventory (compartment_rest.c): the five compartments,
+ * their CREATED events, then inventory CREATED. *existed tells that the character already had
+ * a compartment (OP-23: then nothing is written). */
+int compartment_inventory_create(const struct compartment *c, coffer_txn *txn, const char *tenant,
+                                 uint32_t character_id, bool *existed)
 {
-	(void)ctx;
-	const struct compartment *c = ud;
 	const struct coffer_svc_asset *S = c->svc;
-	const char *tenant = msg->tenant->id;
-	uint32_t character_id;
-	if (!decode(c, txn, msg, true, &character_id))
-		return COFFER_REJECT;
-
 	/* OP-23: any compartment at all means the inventory exists. No lock is needed (§8.2): a
 	 * concurrent CREATED loses on the unique key below, retries and then stops here. */
 	struct coffer_compartment existing[5];
 	size_t n;
+	*existed = false;
 	int rc = S->compartment_list(txn, tenant, character_id, false, existing, &n);
 	if (rc != 0)
-		return FAIL(rc);
-	if (n > 0)
-		return compartment_fail(c, "character CREATED: inventory exists character=%u",
-		                        character_id);
+		return rc;
+	if (n > 0) {
+		*existed = true;
+		return 0;
+	}
 
 	char t[37];
 	c->host->uuid(t);
@@ -61,13 +59,30 @@ enum coffer_outcome compartment_on_character_created(coffer_ctx *ctx, coffer_txn
 		rc = S->compartment_create(txn, tenant, character_id, type, COFFER_CAPACITY_INITIAL,
 		                           &comp);
 		if (rc != 0)
-			return FAIL(rc); /* EDUP included: the retry sees the winner's rows */
+			return rc; /* EDUP included: the retry sees the winner's rows */
 		struct coffer_evctx ev = {t, character_id, comp.id};
 		if ((rc = S->emit_compartment_created(txn, &ev, type, comp.capacity)) != 0)
-			return FAIL(rc);
+			return rc;
 	}
-	rc = S->emit_inventory(txn, character_id, "CREATED");
-	return rc ? FAIL(rc) : COFFER_DONE;
+	return S->emit_inventory(txn, character_id, "CREATED");
+}
+
+enum coffer_outcome compartment_on_character_created(coffer_ctx *ctx, coffer_txn *txn,
+                                                     const struct coffer_msg *msg, void *ud)
+{
+	(void)ctx;
+	const struct compartment *c = ud;
+	uint32_t character_id;
+	if (!decode(c, txn, msg, true, &character_id))
+		return COFFER_REJECT;
+	bool existed;
+	int rc = compartment_inventory_create(c, txn, msg->tenant->id, character_id, &existed);
+	if (rc != 0)
+		return FAIL(rc);
+	if (existed)
+		return compartment_fail(c, "character CREATED: inventory exists character=%u",
+		                        character_id);
+	return COFFER_DONE;
 }
 
 /* ------------------------------------------------------------------ DELETED */
@@ -92,17 +107,12 @@ static int delete_compartment(const struct compartment *c, coffer_txn *txn, cons
 	return rc;
 }
 
-enum coffer_outcome compartment_on_character_deleted(coffer_ctx *ctx, coffer_txn *txn,
-                                                     const struct coffer_msg *msg, void *ud)
+/* Steps 1-3 of §10.2, shared with DELETE inventory (compartment_rest.c): every asset and
+ * compartment with their DELETED events, then inventory DELETED (also for no compartment). */
+int compartment_inventory_delete(const struct compartment *c, coffer_txn *txn, const char *tenant,
+                                 uint32_t character_id)
 {
-	(void)ctx;
-	const struct compartment *c = ud;
 	const struct coffer_svc_asset *S = c->svc;
-	const char *tenant = msg->tenant->id;
-	uint32_t character_id;
-	if (!decode(c, txn, msg, false, &character_id))
-		return COFFER_REJECT;
-
 	char t[37];
 	c->host->uuid(t);
 	/* The only handler holding several compartments: locked in ascending type (§8.2). */
@@ -116,5 +126,17 @@ enum coffer_outcome compartment_on_character_deleted(coffer_ctx *ctx, coffer_txn
 	/* Emitted even when the character had no compartment (reference behaviour, §10.2). */
 	if (rc == 0)
 		rc = S->emit_inventory(txn, character_id, "DELETED");
+	return rc;
+}
+
+enum coffer_outcome compartment_on_character_deleted(coffer_ctx *ctx, coffer_txn *txn,
+                                                     const struct coffer_msg *msg, void *ud)
+{
+	(void)ctx;
+	const struct compartment *c = ud;
+	uint32_t character_id;
+	if (!decode(c, txn, msg, false, &character_id))
+		return COFFER_REJECT;
+	int rc = compartment_inventory_delete(c, txn, msg->tenant->id, character_id);
 	return rc ? FAIL(rc) : COFFER_DONE;
 }

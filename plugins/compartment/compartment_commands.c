@@ -34,6 +34,19 @@ static ssize_t list_find(const struct coffer_asset_list *list, int16_t slot)
 	return -1;
 }
 
+/* Make sure the template row of a possible merge of @p a into @p b exists (fetched from the
+ * data service when missing): same template, of a stackable type (2..4). */
+static int compartment_need_template(const struct coffer_svc_asset *S, coffer_txn *txn,
+                                     const struct coffer_msg *msg, const struct coffer_asset *a,
+                                     const struct coffer_asset *b)
+{
+	uint8_t type = S->template_type(b->template_id);
+	if (a->template_id != b->template_id || type < COFFER_INV_USE || type > COFFER_INV_ETC ||
+	    !COFFER_SVC_ASSET_HAS(S, template_load))
+		return 0;
+	return S->template_load(txn, msg->tenant, b->template_id, NULL);
+}
+
 /* ------------------------------------------------------------------ EQUIP */
 
 enum coffer_outcome compartment_on_equip(coffer_ctx *ctx, coffer_txn *txn,
@@ -77,7 +90,12 @@ enum coffer_outcome compartment_on_equip(coffer_ctx *ctx, coffer_txn *txn,
 	}
 	struct coffer_asset a = list.v[ai];
 	struct coffer_item_template t;
-	if ((rc = S->template_get(txn, tenant, a.template_id, &t)) != 0) {
+	/* The template is known only now (the asset in the source slot): a fetch from the data
+	 * service, when the row is missing, happens under the lock, once per template. */
+	rc = COFFER_SVC_ASSET_HAS(S, template_load)
+	         ? S->template_load(txn, msg->tenant, a.template_id, &t)
+	         : S->template_get(txn, tenant, a.template_id, &t);
+	if (rc != 0) {
 		out = FAIL(rc);
 		goto done;
 	}
@@ -223,6 +241,9 @@ enum coffer_outcome compartment_on_move(coffer_ctx *ctx, coffer_txn *txn,
 	if (occupied) {
 		bool ok;
 		uint32_t max;
+		/* A merge candidate needs its slot max: the row first (data service, once). */
+		if ((rc = compartment_need_template(S, txn, msg, &a, &b)) != 0)
+			return FAIL(rc);
 		if ((rc = S->merge_check(txn, tenant, comp.type, &a, &b, &ok, &max)) != 0)
 			return FAIL(rc);
 		if (ok) {
@@ -404,9 +425,22 @@ enum coffer_outcome compartment_on_merge(coffer_ctx *ctx, coffer_txn *txn,
 	if (out != COFFER_DONE || bag.v == NULL)
 		return out;
 	struct coffer_evctx ev = {cmd.transaction_id, cmd.character_id, comp.id};
+	/* Templates held by two stacks or more are merge candidates: their rows first. */
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < bag.n; i++)
+		for (size_t k = i + 1; k < bag.n; k++)
+			if (bag.v[k]->template_id == bag.v[i]->template_id) {
+				bool first = true; /* once per template: the first pair only */
+				for (size_t j = 0; j < i && first; j++)
+					first = bag.v[j]->template_id != bag.v[i]->template_id;
+				if (first)
+					rc = compartment_need_template(c->svc, txn, msg, bag.v[k], bag.v[i]);
+				break;
+			}
 	/* An EQUIP compartment never merges (§5.7 rule 1): merge_check says so for every pair. */
 	struct merge_pass m = {c, txn, tenant, &ev, comp.type, &bag};
-	int rc = compartment_rules_merge_pass(bag.n, merge_pair, &m);
+	if (rc == 0)
+		rc = compartment_rules_merge_pass(bag.n, merge_pair, &m);
 	if (rc == 0)
 		rc = bag_compact(c, txn, tenant, &ev, &bag);
 	if (rc == 0)

@@ -6,7 +6,8 @@ plugin_LTLIBRARIES += plugins/compartment/compartment.la
 plugins_compartment_compartment_la_SOURCES = plugins/compartment/compartment.c \
 	plugins/compartment/compartment.h plugins/compartment/compartment_commands.c \
 	plugins/compartment/compartment_character.c plugins/compartment/compartment_rules.c \
-	plugins/compartment/compartment_rules.h
+	plugins/compartment/compartment_rules.h plugins/compartment/compartment_rest.c \
+	plugins/compartment/compartment_rest.h
 plugins_compartment_compartment_la_CFLAGS = $(PLUGIN_CFLAGS)
 plugins_compartment_compartment_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 plugins_compartment_compartment_la_LIBADD = lib/libcoffer_util.la $(JANSSON_LIBS)

@@ -101,6 +101,11 @@ static int drop_init(coffer_ctx *ctx, const struct coffer_host *host)
 		                       NULL);
 	if (rc == 0)
 		rc = host->on_message(ctx, DROP_EVENT_TOPIC, "RESERVED", drop_on_drop_reserved, d);
+	/* The topics it emits to (it also consumes both: declared for --list-plugins). */
+	if (rc == 0)
+		rc = host->emits(ctx, DROP_EVENT_TOPIC);
+	if (rc == 0)
+		rc = host->emits(ctx, DROP_COMMAND_TOPIC);
 	if (rc == 0)
 		rc = host->every(ctx, DROP_TASK_EXPIRE, (unsigned)d->cfg.interval_ms, drop_sweep_expired, d);
 	/* The read interface of §12, last: the table is usable as soon as it is published. */
@@ -108,6 +113,8 @@ static int drop_init(coffer_ctx *ctx, const struct coffer_host *host)
 		drop_svc_bind(d);
 		rc = host->provide(ctx, COFFER_SVC_DROP_NAME, COFFER_SVC_DROP_VERSION, &drop_api_v1);
 	}
+	if (rc == 0)
+		rc = drop_rest_register(d);
 	if (rc != 0) {
 		drop_svc_bind(NULL);
 		drop_free(d);

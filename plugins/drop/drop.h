@@ -304,6 +304,9 @@ extern const struct coffer_svc_drop drop_api_v1;
 /* Give the service the plugin state it reads with (init), or take it away (NULL: fini). */
 void drop_svc_bind(const struct drop *d);
 
+/* drop_rest.c: the drop routes (docs/rest.md), registered when the host has on_http. */
+int drop_rest_register(struct drop *d);
+
 /* ------------------------------------------------------------------ SQL (drop_sql.c) */
 
 /* All return 0, COFFER_EDUP where noted, or the host's COFFER_ETRANSIENT / COFFER_EDB. */

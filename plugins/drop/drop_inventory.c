@@ -328,6 +328,17 @@ enum coffer_outcome drop_on_drop_reserved(coffer_ctx *ctx, coffer_txn *txn,
 	if (strcmp(p.txn_id, CU_NIL_UUID) == 0)
 		host->uuid(p.txn_id);
 
+	/* The template id is the event's: its row (slot max, or the statistics of equipment that
+	 * travels without them) is fetched from the data service, when missing, before the
+	 * compartment lock. */
+	const struct coffer_svc_asset *S = d->asset;
+	uint8_t itype = S->template_type(p.item_id);
+	bool needs = (itype >= COFFER_INV_USE && itype <= COFFER_INV_ETC) ||
+	             (itype == COFFER_INV_EQUIP && !(p.equipment_id > 0 && p.has_stats));
+	if (needs && COFFER_SVC_ASSET_HAS(S, template_load) &&
+	    (rc = S->template_load(txn, msg->tenant, p.item_id, NULL)) != 0)
+		return coffer_asset_outcome(rc);
+
 	rc = p.equipment_id > 0 ? credit_equipment(d, txn, tenant, &p)
 	                        : credit_item(d, txn, tenant, &p);
 	if (rc == CREDIT_FAIL)

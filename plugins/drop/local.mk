@@ -7,7 +7,7 @@ plugin_LTLIBRARIES += plugins/drop/drop.la
 plugins_drop_drop_la_SOURCES = plugins/drop/drop.c plugins/drop/drop.h \
 	plugins/drop/drop_handlers.c plugins/drop/drop_sweep.c plugins/drop/drop_sql.c \
 	plugins/drop/drop_rules.c plugins/drop/drop_events.c plugins/drop/drop_inventory.c \
-	plugins/drop/drop_svc.c
+	plugins/drop/drop_svc.c plugins/drop/drop_rest.c plugins/drop/drop_rest.h
 plugins_drop_drop_la_CFLAGS = $(PLUGIN_CFLAGS)
 plugins_drop_drop_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 plugins_drop_drop_la_LIBADD = lib/libcoffer_util.la $(JANSSON_LIBS)

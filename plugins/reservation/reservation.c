@@ -99,6 +99,9 @@ static int reservation_init(coffer_ctx *ctx, const struct coffer_host *host)
 			rc = host->on_disabled(ctx, COFFER_TOPIC_COMPARTMENT_COMMAND,
 			                       reservation_commands[i].type, svc->refuse_disabled, NULL);
 	}
+	/* Its events go out through the asset service, on this topic. */
+	if (rc == 0)
+		rc = host->emits(ctx, COFFER_TOPIC_ASSET_STATUS);
 	if (rc == 0)
 		rc = host->every(ctx, RSV_TASK_SWEEP, r->interval_ms, reservation_sweep_expired, r);
 	if (rc != 0) {

@@ -6,3 +6,11 @@ tests_bench_coffer_bench_LDADD = lib/libcoffer_util.la $(RDKAFKA_LIBS) $(JANSSON
 CLEANFILES += tests/bench/coffer-bench
 bench: tests/bench/coffer-bench
 .PHONY: bench
+
+# The paced HTTP client of contrib/bench-http (latency at a fixed rate).
+EXTRA_PROGRAMS += tests/bench/http-paced
+tests_bench_http_paced_SOURCES = tests/bench/http-paced.c
+tests_bench_http_paced_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS)
+tests_bench_http_paced_LDADD = $(CURL_LIBS)
+CLEANFILES += tests/bench/http-paced
+bench: tests/bench/http-paced

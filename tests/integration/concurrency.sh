@@ -32,7 +32,7 @@ check_eq "per id, the events are in send order" \
 	'[["v1","v2","v3","v4","v5","v6","v7","v8","v9","v10"]]'
 check_eq "200 distinct EVENT_IDs" "$(jq -r '.headers.EVENT_ID' "$IT_W/events" | sort -u | wc -l)" 200
 check_eq "200 processed-markers" "$(sql "SELECT COUNT(*) FROM coffer_processed WHERE topic = 'COMMAND_TOPIC_PROBE'")" 200
-check_eq "no dead letters" "$(watch_all DEAD_LETTER_TOPIC 1 1000 | wc -l)" 0
+check_eq "no dead letters" "$(dead_letters)" 0
 check_eq "the outbox is drained" "$(sql 'SELECT COUNT(*) FROM coffer_outbox')" 0
 check "four workers ran" grep -q 'event=ready .*workers=4' "${CLOG[a]}"
 it_finish

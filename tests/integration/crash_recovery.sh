@@ -238,8 +238,13 @@ events() {
 		   ([.value.transactionId, .value.type, .value.templateId, .value.slot, (.value.body | del(.referenceId)?)] | tojson)]
 		| join("\t")' "$1"
 }
-# Wait for the watchers to see as many EVENT_IDs as the outboxes received.
-sleep 1
+# Wait for the watchers to see as many EVENT_IDs as the outboxes received
+# (it_outbox_log, lib.sh: every row committed, with its EVENT_ID).
+seen_ids() { jq -r 'select(.topic_var != "DEAD_LETTER_TOPIC") | .headers.EVENT_ID' "$1" | sort -u | wc -l; }
+committed_ids() { sql "SELECT COUNT(DISTINCT event_id) FROM it_outbox_log WHERE topic <> '$(dead_letter_topic)'"; }
+check "the crash run's watcher has every committed event" wait_until 15 '(($(seen_ids "$EV_CRASH") >= $(committed_ids)))'
+DB_NAME=$DB2 check "the replay's watcher has every committed event" \
+	wait_until 15 '(($(seen_ids "$EV_REPLAY") >= $(committed_ids)))'
 events "$EV_CRASH" >"$IT_W/ev1"
 events "$EV_REPLAY" >"$IT_W/ev2"
 N1=$(wc -l <"$IT_W/ev1") D1=$(cut -f1 "$IT_W/ev1" | sort -u | wc -l)
@@ -263,6 +268,8 @@ cmp -s "$IT_W/seq1" "$IT_W/seq2" || diff "$IT_W/seq1" "$IT_W/seq2" | head -20
 say "4. the outbox"
 check_eq "coffer_outbox was empty after the crash run" "$OUTBOX1" 0
 check_eq "and still is" "$(sql 'SELECT COUNT(*) FROM coffer_outbox')" 0
-check_eq "no dead letter (crash run)" "$(jq -c 'select(.topic_var == "DEAD_LETTER_TOPIC")' "$EV_CRASH" | wc -l)" 0
-check_eq "no dead letter (replay)" "$(jq -c 'select(.topic_var == "DEAD_LETTER_TOPIC")' "$EV_REPLAY" | wc -l)" 0
+check_eq "no dead letter committed (crash run)" "$(dead_letters)" 0
+check_eq "no dead letter committed (replay)" "$(DB_NAME=$DB2 dead_letters)" 0
+check_eq "no dead letter on the topic (crash run)" "$(jq -c 'select(.topic_var == "DEAD_LETTER_TOPIC")' "$EV_CRASH" | wc -l)" 0
+check_eq "no dead letter on the topic (replay)" "$(jq -c 'select(.topic_var == "DEAD_LETTER_TOPIC")' "$EV_REPLAY" | wc -l)" 0
 it_finish

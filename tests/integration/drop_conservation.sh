@@ -117,8 +117,9 @@ say "sent $NDROP DROP and $NRES REQUEST_RESERVATION (prologue and 6 rounds)"
 check "the queues drain" drop_quiet 20
 
 # Replays: RESERVED with and without their EVENT_ID, REQUEST_PICK_UP without.
-watch_idle EVENT_TOPIC_DROP_STATUS 1000 >"$IT_W/drop_events"
-watch_idle COMMAND_TOPIC_DROP 500 >"$IT_W/drop_cmds"
+# drop_quiet waited for an empty outbox: everything committed is on the topics.
+watch_end EVENT_TOPIC_DROP_STATUS >"$IT_W/drop_events"
+watch_end COMMAND_TOPIC_DROP >"$IT_W/drop_cmds"
 jq -r 'select(.value.type == "RESERVED") | "\(.headers.EVENT_ID)\t\(.value | tojson)"' "$IT_W/drop_events" >"$IT_W/reserved"
 NRSV=$(wc -l <"$IT_W/reserved")
 say "$NRSV RESERVED to replay"
@@ -143,7 +144,7 @@ check "the host skipped the replays that carry their EVENT_ID" \
 	test "$(log_count 'duplicate EVENT_ID')" -ge "$NRSV"
 
 # The accounting.
-watch_idle EVENT_TOPIC_DROP_STATUS 1000 >"$IT_W/drop_events"
+watch_end EVENT_TOPIC_DROP_STATUS >"$IT_W/drop_events"
 jq -s -r 'map(.value) | (map(select(.type == "CREATED")) | map({key: (.dropId | tostring), value: .body}) | from_entries) as $c
 	| map(select(.type == "EXPIRED")) | map($c[.dropId | tostring]) | group_by(.itemId)
 	| map("\(.[0].itemId)\t\(map(if .itemId >= 1000000 and .itemId < 2000000 then 1 else .quantity end) | add)") | .[]' \
@@ -163,5 +164,5 @@ check_eq "every RESERVED got exactly one answer" "$((npu + ncan))" "$nres"
 check_eq "every REQUEST_PICK_UP one PICKED_UP" "$npk" "$npu"
 check_eq "one pick-up marker per PICKED_UP" "$(sql "SELECT COUNT(*) FROM drop_pickups WHERE tenant_id = '$T'")" "$npk"
 check_eq "every drop created went away once: PICKED_UP + EXPIRED = CREATED" "$((npk + nexp))" "$ncr"
-check_eq "no dead letters" "$(watch_all DEAD_LETTER_TOPIC 1 500 | wc -l)" 0
+check_eq "no dead letters" "$(dead_letters)" 0
 it_finish

@@ -84,7 +84,7 @@ check_eq "DROP of 10 of 50: QUANTITY_CHANGED 40, SPAWN_FROM_CHARACTER of 10, CRE
 	"$(printf 'EVENT_TOPIC_ASSET_STATUS\t%s\nCOMMAND_TOPIC_DROP\t%s\nEVENT_TOPIC_DROP_STATUS\t%s' "$P1" "$P2" "$P3")"
 check_eq "40 potions left in slot 1" "$(drop_assets 12345 2)" "$(printf '1\t2000000\t40')"
 check_eq "Kafka: the three potion messages were published as committed" \
-	"$(ctl watch EVENT_TOPIC_ASSET_STATUS COMMAND_TOPIC_DROP EVENT_TOPIC_DROP_STATUS --from-beginning --idle-ms 800 --timeout-ms 10000 2>/dev/null | jq -c --arg x "$XP" 'select(.value.transactionId == $x) | .value' | sort)" \
+	"$(wait_outbox_empty; watch_end EVENT_TOPIC_ASSET_STATUS COMMAND_TOPIC_DROP EVENT_TOPIC_DROP_STATUS | jq -c --arg x "$XP" 'select(.value.transactionId == $x) | .value' | sort)" \
 	"$(printf '%s\n' "$P1" "$P2" "$P3" | jq -c . | sort)"
 
 # 3. Refused drops change nothing and emit nothing.
@@ -97,5 +97,5 @@ drop_quiet 10
 check_eq "DROP of 41 of 40 and of an empty slot: nothing emitted" "$(drop_outbox_log "$L2")" ""
 check_eq "the potions are untouched" "$(drop_assets 12345 2)" "$(printf '1\t2000000\t40')"
 check_eq "no third drop" "$(sql "SELECT COUNT(*) FROM drop_drops")" 2
-check_eq "no dead letters" "$(watch_all DEAD_LETTER_TOPIC 1 500 | wc -l)" 0
+check_eq "no dead letters" "$(dead_letters)" 0
 it_finish

@@ -150,7 +150,8 @@ want_ps=-1
 [[ $c3 == "${WIN[$D3]}" ]] && want_ps=${WPS[$D3]}
 check_eq "drop 3: its petSlot is the stored one for the holder, -1 for anyone else (§5.5)" \
 	"$(jq -r '.body.petSlot' <<<"$P3")" "$want_ps"
-check_eq "nothing more on the event topic" "$(watch_all EVENT_TOPIC_DROP_STATUS 83 1500 | wc -l)" 82
+check_eq "nothing more committed for the event topic" "$(outbox_logged "topic = 'EVENT_TOPIC_DROP_STATUS'")" 82
+check_eq "nothing more on the event topic" "$(watch_end EVENT_TOPIC_DROP_STATUS | wc -l)" 82
 check_eq "no drop is left" "$(sql "SELECT COUNT(*) FROM drop_drops")" 0
-check_eq "no dead letters" "$(watch_all DEAD_LETTER_TOPIC 1 500 | wc -l)" 0
+check_eq "no dead letters" "$(dead_letters)" 0
 it_finish

@@ -18,8 +18,12 @@ check "the rows exist (count 1)" wait_until 10 '[[ $(probe_count "$T" 3)$(probe_
 
 send EVENT_TOPIC_PROBE_STATUS BUMP '{"body":{"id":3}}' --tenant "$T" --key 3 --event-id "$E1"
 send EVENT_TOPIC_PROBE_STATUS BUMP '{"body":{"id":3}}' --tenant "$T" --key 3 --event-id "$E1"
-check "the duplicate is logged as such" wait_log "event=skipped reason=\"duplicate EVENT_ID\" event_id=$E1" 1 10
+# A marker commits with the message's effects: both copies are handled.
+check "both copies are handled (two markers)" wait_markers 2 EVENT_TOPIC_PROBE_STATUS
 check_eq "the BUMP published twice counted once" "$(probe_count "$T" 3)" 2
+check_eq "one EVENT_ID row for it" \
+	"$(sql "SELECT COUNT(*) FROM coffer_event_seen WHERE tenant_id = '$T' AND event_id = '$E1'")" 1
+check "the duplicate is logged as such" wait_log "event=skipped reason=\"duplicate EVENT_ID\" event_id=$E1" 1 10
 check_eq "exactly one duplicate was skipped" "$(log_count 'reason="duplicate EVENT_ID"')" 1
 check_eq "the two copies were at different offsets (both have processed-markers)" \
 	"$(sql "SELECT COUNT(DISTINCT koffset) FROM coffer_processed WHERE topic = 'EVENT_TOPIC_PROBE_STATUS'")" 2
@@ -31,7 +35,10 @@ send EVENT_TOPIC_PROBE_STATUS BUMP '{"body":{"id":3}}' --tenant "$T" --key 3
 check "BUMPs without EVENT_ID are each applied" wait_count "$T" 3 5
 send EVENT_TOPIC_PROBE_STATUS BUMP '{"body":{"id":3}}' --tenant "$U" --key 3 --event-id "$E1"
 check "the same EVENT_ID from another tenant is applied" wait_count "$U" 3 2
-sleep 0.3
-check_eq "still one duplicate in all" "$(log_count 'reason="duplicate EVENT_ID"')" 1
+# U's BUMP is the last of one key and partition (offset order): every BUMP
+# before it is handled, its effects committed.
+check_eq "six markers on the event topic" "$(markers EVENT_TOPIC_PROBE_STATUS)" 6
 check_eq "T's count is final at 5" "$(probe_count "$T" 3)" 5
+check_eq "three EVENT_ID rows (E1 and E2 of T, E1 of U)" "$(sql "SELECT COUNT(*) FROM coffer_event_seen")" 3
+check_eq "still one duplicate in all" "$(log_count 'reason="duplicate EVENT_ID"')" 1
 it_finish

@@ -46,5 +46,5 @@ say "switch seen after $(((${EPOCHREALTIME/[.,]/} - t0) / 1000)) ms"
 send COMMAND_TOPIC_PROBE PUT '{"body":{"id":1,"value":"on"}}' --tenant "$T" --key 1
 check "back on: T's PUT is applied" wait_count "$T" 1 2
 check_eq "with its value" "$(sql "SELECT value FROM probe_items WHERE tenant_id = '$T'")" on
-check_eq "no dead letters" "$(watch_all DEAD_LETTER_TOPIC 1 1000 | wc -l)" 0
+check_eq "no dead letters" "$(dead_letters)" 0
 it_finish

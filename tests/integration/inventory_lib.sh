@@ -115,8 +115,23 @@ inv_asset() {
 		WHERE c.tenant_id = '$1' AND c.character_id = $2 AND c.inventory_type = $3 AND a.slot = $4"
 }
 
+# inv_n_committed TXN: how many events with transactionId TXN have committed
+# (outbox rows; lib.sh outbox_logged_txn). Once the command's marker is there,
+# this is final: use it for "emitted nothing" instead of waiting a while.
+inv_n_committed() { outbox_logged_txn "$1"; }
+
+# inv_caught_up [TIMEOUT_S]: until the outbox is published and the watcher has
+# read every committed row of its topics (so $INV_EV is complete for now).
+inv_caught_up() {
+	wait_outbox_empty "${1:-15}" || return 1
+	INV_ARG1=$(outbox_logged "topic IN ('EVENT_TOPIC_ASSET_STATUS', 'EVENT_TOPIC_COMPARTMENT_STATUS',
+		'EVENT_TOPIC_INVENTORY_STATUS', 'COMMAND_TOPIC_DROP', '$(dead_letter_topic)')")
+	wait_until "${1:-15}" '(($(inv_count_ev) >= INV_ARG1))'
+}
+
 # inv_count_ev [JQ_FILTER]: messages in $INV_EV (matching the filter).
 inv_count_ev() { jq -c "select(${1:-true})" "$INV_EV" | wc -l; }
 
-# inv_dead: how many dead letters so far.
+# inv_dead: how many dead letters the watcher has read so far (dead_letters:
+# how many have committed).
 inv_dead() { inv_count_ev '.topic_var == "DEAD_LETTER_TOPIC"'; }

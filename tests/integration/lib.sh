@@ -14,6 +14,29 @@
 #
 # Everything the test started (cofferd, watchers, SQL sessions, the server) is
 # stopped at exit, also when the test is interrupted.
+#
+# Deterministic tests (they run under load, beside a CPU hog, in CI): wait on a
+# condition that proves the state, never sleep and then check that nothing
+# happened (that passes when the behaviour is broken but slow). What a message
+# caused commits in one transaction with its processed-marker: its row changes,
+# its outbox rows (events and dead letters). So:
+#   - a message was handled: its marker exists (wait_markers N TOPIC, counted on
+#     one topic whose messages the test alone sends; messages of one key and
+#     partition are handled in offset order, so a later message's marker or
+#     effect proves the earlier ones were handled);
+#   - "it emitted nothing / was not dead-lettered": once handled, count what it
+#     committed to the outbox. coffer_start copies every outbox row into
+#     it_outbox_log by a trigger (outbox_log_init), because the publisher deletes
+#     rows once published: outbox_logged WHERE, dead_letters;
+#   - "nothing else is on the topic": wait_outbox_empty (every committed row
+#     was acknowledged by the broker), then watch_end TOPIC_VAR reads the topic
+#     up to its end (cofferctl watch --to-end), not until some idle time.
+# Two messages on different topics (or keys) may be handled in either order by
+# two workers: when an assertion depends on the order, wait for the first one's
+# effect before sending the second.
+# Other helpers worth knowing: wait_until, wait_log, wait_count, sess_open /
+# sess_do / sess_close, wait_lock_wait (a query blocked on a row lock),
+# OUTBOX_LOCK (the publisher's lock, to keep events in the outbox).
 
 : "${abs_top_srcdir:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
 : "${abs_top_builddir:=$PWD}"
@@ -32,20 +55,17 @@ IT_START=${EPOCHREALTIME/[.,]/}
 declare -A CPID CLOG CBOOT CRC SESS_PID SESS_FD SESS_OUT
 IT_EXTRA_DBS=()
 IT_CUR=
+# cofferd serves HTTP on 127.0.0.1:8080 by default: tests run in parallel, so
+# each takes an ephemeral port (coffer_start writes it to $IT_W/NAME.http).
+export REST_PORT=0
+declare -A CHTTP
 # The MySQL named lock whose holder is a deployment's publisher, as an SQL
-# expression. Tests hold it from another session (connected to the test's
-# database) to keep committed events in the outbox. It is the expression
-# host/outbox.c gives GET_LOCK, so a lock name built in SQL (per database, say)
-# is followed; COFFER_OUTBOX_LOCK='expr' overrides it.
-outbox_lock_expr() {
-	local e
-	e=$(grep -o "GET_LOCK(.*, 0)" "$abs_top_srcdir/host/outbox.c" 2>/dev/null | head -n1)
-	e=${e#GET_LOCK(}
-	e=${e%, 0)}
-	[[ -z $e || $e == *'?'* ]] && e="'coffer_outbox'"
-	printf '%s' "$e"
-}
-OUTBOX_LOCK=${COFFER_OUTBOX_LOCK:-$(outbox_lock_expr)}
+# expression evaluated in a session connected to the deployment's database:
+# 'coffer_outbox.' followed by the database name (host/outbox.c, publish_round). Tests hold it from another session to keep committed events
+# in the outbox. outbox_lock_per_database.sh checks that a running publisher
+# holds exactly this lock, so a change in host/outbox.c that forgets this line
+# fails there. COFFER_OUTBOX_LOCK='expr' overrides it.
+OUTBOX_LOCK=${COFFER_OUTBOX_LOCK:-"CONCAT('coffer_outbox.', DATABASE())"}
 
 # ------------------------------------------------------------------ reporting
 
@@ -309,10 +329,11 @@ coffer_start() {
 	fi
 	CLOG[$n]=$IT_W/$n.log
 	CBOOT[$n]=$IT_W/$n.boot
-	rm -f "${CBOOT[$n]}"
+	CHTTP[$n]=$IT_W/$n.http
+	rm -f "${CBOOT[$n]}" "${CHTTP[$n]}"
 	"$COFFERD" "${embedded[@]}" --plugin-dir "$PROBE_DIR" \
 		--sql-dir "$abs_top_srcdir/sql" --sql-dir "$abs_top_srcdir/tests/sql" \
-		--features-refresh-ms 500 --workers 2 "$@" >"$IT_W/$n.out" 2>"${CLOG[$n]}" &
+		--features-refresh-ms 500 --workers 2 --http-port-file "${CHTTP[$n]}" "$@" >"$IT_W/$n.out" 2>"${CLOG[$n]}" &
 	CPID[$n]=$!
 	IT_CUR=$n
 	local i
@@ -329,6 +350,7 @@ coffer_start() {
 	if [[ ${#embedded[@]} -gt 0 && ! -s ${CBOOT[$n]} ]]; then
 		die "cofferd $n did not write ${CBOOT[$n]}"
 	fi
+	[[ -n ${DB_NAME:-} ]] && outbox_log_init
 	say "cofferd $n ready (pid ${CPID[$n]}, $(elapsed_ms) ms since the test began)"
 }
 
@@ -356,6 +378,9 @@ coffer_stop() {
 }
 
 coffer_use() { IT_CUR=$1; }
+
+# http_addr [NAME]: the ADDR:PORT the instance's HTTP server is bound to.
+http_addr() { head -n1 "${CHTTP[${1:-$IT_CUR}]}"; }
 
 # Lines of the current (or named) instance's log that match an extended regex.
 log_count() {
@@ -395,6 +420,74 @@ wait_count() {
 	return 1
 }
 
+# markers [TOPIC]: processed-markers committed so far (of the real topic TOPIC).
+markers() {
+	sql "SELECT COUNT(*) FROM coffer_processed ${1:+WHERE topic = '$1'}"
+}
+
+# wait_markers N [TOPIC] [TIMEOUT_S]: until at least N markers (of TOPIC) have
+# committed: the messages are handled, with all they changed and emitted.
+wait_markers() {
+	IT_ARG_N=$1 IT_ARG_T=${2:-}
+	wait_until "${3:-15}" '(($(markers "$IT_ARG_T") >= IT_ARG_N))'
+}
+
+# wait_outbox_empty [TIMEOUT_S]: until coffer_outbox is empty: every event and
+# dead letter committed so far has been acknowledged by the broker.
+wait_outbox_empty() {
+	wait_until "${1:-15}" '[[ $(sql "SELECT COUNT(*) FROM coffer_outbox") == 0 ]]'
+}
+
+# outbox_log_init: from now on every outbox row the host commits is also copied
+# (same transaction, by a trigger) into it_outbox_log (id, topic, payload,
+# event_id), where it stays after publication. coffer_start
+# calls it; idempotent.
+outbox_log_init() {
+	[[ $(sql "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()
+		AND TABLE_NAME = 'coffer_outbox'") == 1 ]] || return 0
+	sql "CREATE TABLE IF NOT EXISTS it_outbox_log (id BIGINT UNSIGNED PRIMARY KEY, topic VARCHAR(249) NOT NULL,
+		payload MEDIUMBLOB NOT NULL, event_id CHAR(36) NOT NULL) ENGINE=InnoDB" || die "cannot create it_outbox_log"
+	sql "CREATE TRIGGER IF NOT EXISTS it_outbox_log_ai AFTER INSERT ON coffer_outbox FOR EACH ROW
+		INSERT INTO it_outbox_log (id, topic, payload, event_id) VALUES (NEW.id, NEW.topic, NEW.payload, NEW.event_id)" ||
+		die "cannot create the outbox trigger"
+}
+
+# outbox_logged [WHERE]: how many outbox rows were committed (matching WHERE,
+# over the columns topic and payload; a JSON payload reads as
+# JSON_VALUE(CONVERT(payload USING utf8mb4), '$.field')).
+outbox_logged() {
+	sql "SELECT COUNT(*) FROM it_outbox_log ${1:+WHERE $1}"
+}
+
+# outbox_logged_txn TXN: committed events (dead letters aside) whose payload's
+# transactionId is TXN.
+outbox_logged_txn() {
+	outbox_logged "topic <> '$(dead_letter_topic)' AND
+		JSON_VALUE(CONVERT(payload USING utf8mb4), '\$.transactionId') = '$1'"
+}
+
+# The real name of the dead-letter topic, and the dead letters committed so far.
+dead_letter_topic() { printf '%s' "${DEAD_LETTER_TOPIC:-coffer.dead-letter}"; }
+dead_letters() { outbox_logged "topic = '$(dead_letter_topic)'"; }
+
+# wait_lock_wait LIKE [TIMEOUT_S]: until a statement of another session on the
+# test's database whose text matches the SQL LIKE pattern is executing: when
+# the test holds the row it needs, that statement is waiting for the lock.
+# information_schema.PROCESSLIST is read live; INNODB_LOCK_WAITS (and
+# INNODB_TRX, INNODB_LOCKS) are a snapshot InnoDB refreshes only after 100 ms
+# without a read, so polling them faster keeps reading an old snapshot.
+wait_lock_wait() {
+	IT_ARG_LIKE=$1
+	wait_until "${2:-10}" 'stmt_running "$IT_ARG_LIKE"'
+}
+
+# stmt_running LIKE: a statement matching LIKE runs in another session now.
+stmt_running() {
+	local like=${1//\'/\'\'}
+	(($(sql "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE DB = DATABASE()
+		AND ID <> CONNECTION_ID() AND COMMAND IN ('Query', 'Execute') AND INFO LIKE '$like'") >= 1))
+}
+
 # ------------------------------------------------------------------ Kafka
 
 bootstrap() { head -n1 "${CBOOT[${1:-$IT_CUR}]}"; }
@@ -419,6 +512,14 @@ watch_all() {
 # watch_idle TOPIC_VAR IDLE_MS: every message of the topic until IDLE_MS of silence.
 watch_idle() {
 	ctl watch "$1" --from-beginning --idle-ms "$2" --timeout-ms 20000 2>/dev/null
+	return 0
+}
+
+# watch_end TOPIC_VAR... : every message of the topics, from the beginning to
+# the end they have now (cofferctl watch --to-end). Call wait_outbox_empty
+# first: then everything committed is on the topics.
+watch_end() {
+	ctl watch "$@" --to-end --timeout-ms 20000 2>/dev/null
 	return 0
 }
 
@@ -487,15 +588,10 @@ drop_rows() {
 	sql "SELECT id, status, reserved_by FROM drop_drops ${1:+WHERE $1} ORDER BY tenant_id, id"
 }
 
-# drop_outbox_log_init: from now on every outbox row the host commits is also
-# copied (same transaction, by a trigger) into it_outbox_log, so a test can read
-# the exact order of everything emitted across topics after publication.
-drop_outbox_log_init() {
-	sql "CREATE TABLE it_outbox_log (id BIGINT UNSIGNED PRIMARY KEY, topic VARCHAR(249) NOT NULL,
-		payload MEDIUMBLOB NOT NULL) ENGINE=InnoDB" || die "cannot create it_outbox_log"
-	sql "CREATE TRIGGER it_outbox_log_ai AFTER INSERT ON coffer_outbox FOR EACH ROW
-		INSERT INTO it_outbox_log VALUES (NEW.id, NEW.topic, NEW.payload)" || die "cannot create the outbox trigger"
-}
+# drop_outbox_log_init: it_outbox_log (outbox_log_init, already done by
+# drop_start), so a test can read the exact order of everything emitted across
+# topics after publication.
+drop_outbox_log_init() { outbox_log_init; }
 
 # drop_outbox_log [AFTER_ID]: "topic<TAB>payload" of the logged rows, in commit order.
 drop_outbox_log() {

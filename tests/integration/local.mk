@@ -24,12 +24,19 @@ integration_tests = \
 	tests/integration/startup_sigterm.sh \
 	tests/integration/db_outage.sh \
 	tests/integration/fail_fast.sh \
-	tests/integration/oversize.sh
+	tests/integration/oversize.sh \
+	tests/integration/readyz.sh \
+	tests/integration/metrics.sh \
+	tests/integration/consumer_lag.sh \
+	tests/integration/http_routing.sh \
+	tests/integration/http_txn.sh
 TESTS += $(integration_tests)
 TEST_EXTENSIONS = .sh
 SH_LOG_COMPILER = $(SHELL)
 AM_TESTS_ENVIRONMENT = abs_top_builddir='$(abs_top_builddir)' abs_top_srcdir='$(abs_top_srcdir)'; \
 	export abs_top_builddir abs_top_srcdir;
-EXTRA_DIST += $(integration_tests) tests/integration/lib.sh
+EXTRA_DIST += $(integration_tests) tests/integration/lib.sh tests/integration/obs_lib.sh tests/integration/prom.py
 include tests/integration/inventory.mk
+include tests/integration/rest.mk
 include tests/integration/drop.mk
+include tests/integration/item_data.mk

@@ -18,7 +18,7 @@ send COMMAND_TOPIC_PROBE PUT '{"body":{"id":1,"value":"x"}}' --tenant "$T" --reg
 check "the PUT is applied" wait_count "$T" 1 1
 check "its PUT_DONE is committed in the outbox" wait_until 10 '[[ $(sql "SELECT COUNT(*) FROM coffer_outbox") == 1 ]]'
 EID=$(sql "SELECT event_id FROM coffer_outbox")
-check_eq "and not published (the publisher is held off)" "$(watch_all EVENT_TOPIC_PROBE_STATUS 1 1000 | wc -l)" 0
+check_eq "and not published (the publisher is held off)" "$(watch_end EVENT_TOPIC_PROBE_STATUS | wc -l)" 0
 check_eq "cofferd never became the publisher" "$(log_count 'event=publisher_active')" 0
 
 coffer_stop a KILL

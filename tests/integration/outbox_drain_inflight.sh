@@ -18,12 +18,11 @@ sess_do row "BEGIN" >/dev/null
 check_eq "another session locks the row" \
 	"$(sess_do row "SELECT count FROM probe_items WHERE tenant_id = '$T' AND id = 1 FOR UPDATE")" 1
 send COMMAND_TOPIC_PROBE PUT '{"body":{"id":1,"value":"b"}}' --tenant "$T" --key 1
-check "the second PUT waits for the row lock" \
-	wait_until 10 '[[ $(sql "SELECT COUNT(*) FROM information_schema.INNODB_LOCK_WAITS") -ge 1 ]]'
+check "the second PUT waits for the row lock" wait_lock_wait 'INSERT INTO probe_items%' 10
 
 kill -TERM "${CPID[a]}"
 check "cofferd begins to stop" wait_log 'event=stopping' 1 5
-sleep 0.5
+check "the PUT still waits while cofferd stops" stmt_running 'INSERT INTO probe_items%'
 sess_do row "COMMIT" >/dev/null
 coffer_stop a TERM
 check_eq "exit status 0" "${CRC[a]}" 0

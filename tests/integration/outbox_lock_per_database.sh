@@ -30,4 +30,9 @@ check_eq "b's row was applied" \
 check_eq "b's outbox is empty" "$(DB_NAME=$DB2 sql 'SELECT COUNT(*) FROM coffer_outbox')" 0
 check_eq "a's outbox is empty" "$(sql 'SELECT COUNT(*) FROM coffer_outbox')" 0
 check "each cofferd has an active publisher" test "$(log_count 'event=publisher_active' a)$(log_count 'event=publisher_active' b)" = 11
+# The tests that keep events in the outbox take the publisher's lock by this
+# expression (lib.sh OUTBOX_LOCK): a running publisher must hold exactly it.
+check_eq "a's publisher holds $OUTBOX_LOCK" "$(sql "SELECT IS_USED_LOCK($OUTBOX_LOCK) IS NOT NULL")" 1
+check_eq "b's publisher holds its own" "$(DB_NAME=$DB2 sql "SELECT IS_USED_LOCK($OUTBOX_LOCK) IS NOT NULL")" 1
+check "two different locks" test "$(sql "SELECT $OUTBOX_LOCK")" != "$(DB_NAME=$DB2 sql "SELECT $OUTBOX_LOCK")"
 it_finish

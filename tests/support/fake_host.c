@@ -209,6 +209,64 @@ int fh_send(const char *topic_var, const char *json, const char *tenant)
 	return rc;
 }
 
+static size_t params(const char *const *kv, struct coffer_http_param *out, size_t max)
+{
+	size_t n = 0;
+	for (size_t i = 0; kv && kv[i] && kv[i + 1] && n < max; i += 2)
+		out[n++] = (struct coffer_http_param){kv[i], kv[i + 1]};
+	return n;
+}
+
+int fh_http(const char *method, const char *pattern, const char *const *vars,
+            const char *const *query, const char *tenant_id, int *status, json_t **body)
+{
+	*status = 500;
+	*body = NULL;
+	reason[0] = '\0';
+	const struct route *rt = NULL;
+	for (size_t i = 0; i < reg_route_count() && rt == NULL; i++) {
+		const struct route *r = reg_route(i);
+		if (strcmp(r->method, method) == 0 && strcmp(r->pattern, pattern) == 0)
+			rt = r;
+	}
+	if (rt == NULL)
+		return FH_NO_HANDLER;
+	struct coffer_tenant tenant = {.region = "GMS", .major = 83, .minor = 1};
+	snprintf(tenant.id, sizeof tenant.id, "%s", tenant_id ? tenant_id : FH_TENANT);
+	struct coffer_http_param pv[16], pq[16];
+	struct coffer_http_req req = {.method = rt->method, .pattern = rt->pattern, .path = pattern,
+	                              .tenant = &tenant, .vars = pv, .nvars = params(vars, pv, 16),
+	                              .query = pq, .nquery = params(query, pq, 16), .now_us = now_us};
+	bool write = strcmp(method, "GET") != 0;
+	for (int attempt = 0; attempt < 5; attempt++) {
+		txn_init(&txn, db, now_us, rt->owner->ctx, NULL);
+		txn.tenant = &tenant;
+		txn.read_only = !write;
+		if ((write ? db_begin(db) : db_begin_snapshot(db)) != 0)
+			return -1;
+		struct coffer_http_resp resp = {.status = 200, .body = NULL};
+		enum coffer_outcome o = rt->fn(rt->owner->ctx, &txn, &req, &resp, rt->ud);
+		if (o == COFFER_DONE && db_commit(db) == 0) {
+			record_events();
+			txn_clear_events(&txn);
+			*status = resp.status;
+			*body = resp.body;
+			return o;
+		}
+		db_rollback(db);
+		snprintf(reason, sizeof reason, "%s", txn.reason);
+		txn_clear_events(&txn);
+		if (o == COFFER_REJECT) {
+			*status = resp.status;
+			*body = resp.body;
+			return o;
+		}
+		json_decref(resp.body);
+		db_ensure(db, NULL);
+	}
+	return COFFER_RETRY;
+}
+
 int fh_run_task(const char *name)
 {
 	for (size_t i = 0; i < reg_task_count(); i++) {

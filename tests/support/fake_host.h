@@ -41,6 +41,15 @@ int fh_send(const char *topic_var, const char *json, const char *tenant);
 /* Same, from a jansson object (borrowed). */
 int fh_send_json(const char *topic_var, json_t *msg, const char *tenant);
 
+/* Answer one HTTP request the way the host's server does once it has matched the route:
+ * the route registered for (@p method, @p pattern) runs in a read-only snapshot (GET) or a
+ * read-write transaction (POST, DELETE) under tenant @p tenant (NULL = FH_TENANT); committed
+ * events are recorded as for fh_send. @p vars and @p query are NULL-terminated name, value,
+ * name, value, ... lists (NULL = none). Sets *status (500 after 5 retries) and *body (the
+ * caller's reference, NULL for an empty body). Returns the outcome, or FH_NO_HANDLER. */
+int fh_http(const char *method, const char *pattern, const char *const *vars,
+            const char *const *query, const char *tenant, int *status, json_t **body);
+
 /* Run the periodic task @p name until it reports no more work (max 1000 calls).
  * Returns the number of calls that reported work, or < 0 on error. */
 int fh_run_task(const char *name);

@@ -69,9 +69,27 @@ tests_unit_test_loader_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_loader_LDADD = host/libcofferhost.la $(TEST_LDADD)
 EXTRA_tests_unit_test_loader_DEPENDENCIES = $(loader_fixtures) tests/fixtures/probe.la
 
-# Strict numeric settings (host/opts.c) and the readiness state (host/ready.c).
+# Strict numeric settings (host/opts.c) and the readiness state (host/health.c).
 check_PROGRAMS += tests/unit/test_opts
 TESTS += tests/unit/test_opts
 tests_unit_test_opts_SOURCES = tests/unit/test_opts.c
 tests_unit_test_opts_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_opts_LDADD = host/libcofferhost.la $(TEST_LDADD)
+# The offset rule: commit only up to the first message that has not committed.
+check_PROGRAMS += tests/unit/test_offsets
+TESTS += tests/unit/test_offsets
+tests_unit_test_offsets_SOURCES = tests/unit/test_offsets.c
+tests_unit_test_offsets_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_offsets_LDADD = host/libcofferhost.la $(TEST_LDADD)
+# The metrics registry: per-thread shards, folding, the text exposition.
+check_PROGRAMS += tests/unit/test_metrics
+TESTS += tests/unit/test_metrics
+tests_unit_test_metrics_SOURCES = tests/unit/test_metrics.c
+tests_unit_test_metrics_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_metrics_LDADD = host/libcofferhost.la $(TEST_LDADD)
+# The HTTP route table, Go escaping, the REST value helpers (pure functions).
+check_PROGRAMS += tests/unit/test_router
+TESTS += tests/unit/test_router
+tests_unit_test_router_SOURCES = tests/unit/test_router.c
+tests_unit_test_router_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_router_LDADD = host/libcofferhost.la $(TEST_LDADD)

@@ -1,5 +1,5 @@
 /* tests/unit/test_opts.c: numeric settings are parsed strictly (host/opts.c) and
- * the readiness state reports the first part not ready (host/ready.c). */
+ * the readiness state reports the first part not ready (host/health.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,7 +9,7 @@
 #include <cmocka.h>
 
 #include "opts.h"
-#include "ready.h"
+#include "health.h"
 
 static void test_parse_accepts_plain_decimal(void **state)
 {
@@ -69,24 +69,47 @@ static void test_env(void **state)
 static void test_ready_state(void **state)
 {
 	(void)state;
-	struct host_ready st;
-	assert_false(host_ready_state(&st));
+	struct health_state st;
+	char why[320];
+	assert_false(health_state(&st));
 	assert_string_equal(st.part, "database");
-	ready_set(READY_DATABASE, false, "database unreachable since %ds", 3);
-	assert_false(host_ready_state(&st));
-	assert_string_equal(st.reason, "database: database unreachable since 3s");
-	ready_set(READY_DATABASE, true, NULL);
-	ready_set(READY_MIGRATIONS, true, NULL);
-	assert_false(host_ready_state(&st));
+	assert_string_equal(st.reason, "database unreachable: not connected yet");
+	/* Failed attempts in a row are counted, the last error is the reason. */
+	health_db_attempt(false, "Can't connect\nto server");
+	health_db_attempt(false, "Can't connect to server");
+	assert_false(health_state(&st));
+	assert_string_equal(st.reason, "database unreachable since 0s, 2 attempts: Can't connect to server");
+	assert_true(st.since_ms > 0);
+	health_db_attempt(true, NULL);
+	assert_false(health_state(&st));
+	assert_string_equal(st.part, "migrations");
+	assert_string_equal(st.reason, "starting: migrations not applied yet");
+	health_set(HEALTH_MIGRATIONS, true, NULL);
+	assert_false(health_state(&st));
 	assert_string_equal(st.part, "kafka");
-	ready_set(READY_KAFKA, true, NULL);
-	ready_set(READY_CONSUMER, true, NULL);
-	assert_true(host_ready_state(&st));
+	health_set(HEALTH_KAFKA, false, "Kafka cluster unreachable since %ds, %d attempts", 3, 2);
+	assert_false(health_ready(why, sizeof why));
+	assert_string_equal(why, "Kafka cluster unreachable since 3s, 2 attempts");
+	health_set(HEALTH_KAFKA, true, NULL);
+	assert_false(health_state(&st));
+	assert_string_equal(st.part, "consumer");
+	assert_non_null(strstr(st.reason, "assignment"));
+	health_set(HEALTH_CONSUMER, true, NULL);
+	assert_true(health_state(&st));
 	assert_null(st.part);
-	assert_string_equal(st.reason, "");
-	ready_stopping();
-	assert_false(host_ready_state(&st));
+	assert_string_equal(st.reason, "ready");
+	assert_true(health_ready(why, sizeof why));
+	assert_string_equal(why, "ready");
+	/* A failure after being ready starts a new count. */
+	health_db_attempt(false, "gone");
+	assert_false(health_state(&st));
+	assert_string_equal(st.reason, "database unreachable since 0s, 1 attempt: gone");
+	health_db_attempt(true, NULL);
+	assert_true(health_state(&st));
+	health_set_stopping();
+	assert_false(health_state(&st));
 	assert_string_equal(st.part, "stopping");
+	assert_string_equal(st.reason, "stopping: a signal to stop arrived");
 }
 
 int main(void)

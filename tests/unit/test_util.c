@@ -67,6 +67,48 @@ static void test_key_is_little_endian_with_four_zero_bytes(void **state)
 	assert_int_equal(cu_be16(v, 1), 0);
 }
 
+/* The REST integer rule: sign, digits, nothing else, signed 64 bits; the caller truncates. */
+static void test_rest_integers_follow_the_strtoll_subset(void **state)
+{
+	(void)state;
+	int64_t v;
+	assert_true((cu_parse_int("42", &v) == 0) && v == 42);
+	assert_true((cu_parse_int("+7", &v) == 0) && v == 7);
+	assert_true((cu_parse_int("-1", &v) == 0) && (uint32_t)v == 4294967295u);
+	assert_true((cu_parse_int("256", &v) == 0) && (uint8_t)v == 0);
+	assert_true((cu_parse_int("257", &v) == 0) && (int8_t)v == 1);
+	assert_true((cu_parse_int("9223372036854775807", &v) == 0) && v == INT64_MAX);
+	assert_true((cu_parse_int("-9223372036854775808", &v) == 0) && v == INT64_MIN);
+	assert_false((cu_parse_int("9223372036854775808", &v) == 0));
+	assert_false((cu_parse_int("-9223372036854775809", &v) == 0));
+	const char *bad[] = {"", "+", "-", " 1", "1 ", "1a", "0x10", "1.0", "1e3", "--1", NULL};
+	for (int i = 0; bad[i]; i++)
+		assert_false((cu_parse_int(bad[i], &v) == 0));
+	assert_false((cu_parse_int(NULL, &v) == 0));
+}
+
+static void test_lenient_uuid_takes_go_forms(void **state)
+{
+	(void)state;
+	const char *canon = "6a3f1c2e-8b4d-4e7a-9f10-2c3d4e5f6a7b";
+	const char *good[] = {"6a3f1c2e-8b4d-4e7a-9f10-2c3d4e5f6a7b",
+	                      "6A3F1C2E-8B4D-4E7A-9F10-2C3D4E5F6A7B",
+	                      "6a3f1c2e8b4d4e7a9f102c3d4e5f6a7b",
+	                      "{6a3f1c2e-8b4d-4e7a-9f10-2c3d4e5f6a7b}",
+	                      "urn:uuid:6a3f1c2e-8b4d-4e7a-9f10-2c3d4e5f6a7b",
+	                      "URN:UUID:6a3f1c2e-8b4d-4e7a-9f10-2c3d4e5f6a7b", NULL};
+	char out[37];
+	for (int i = 0; good[i]; i++) {
+		assert_true(cu_uuid_parse_lenient(good[i], out));
+		assert_string_equal(out, canon);
+	}
+	const char *bad[] = {"", "x", "6a3f1c2e-8b4d-4e7a-9f10-2c3d4e5f6a7", "6a3f1c2e_8b4d-4e7a-9f10-2c3d4e5f6a7b",
+	                     "{6a3f1c2e8b4d4e7a9f102c3d4e5f6a7b}", "6a3f1c2e8b4d4e7a9f102c3d4e5f6a7g",
+	                     "urn:uuid:6a3f1c2e8b4d4e7a9f102c3d4e5f6a7b", NULL};
+	for (int i = 0; bad[i]; i++)
+		assert_false(cu_uuid_parse_lenient(bad[i], out));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -74,6 +116,8 @@ int main(void)
 		cmocka_unit_test(test_time_parse_converts_offsets_to_utc),
 		cmocka_unit_test(test_json_readers_refuse_wrong_types_and_ranges),
 		cmocka_unit_test(test_key_is_little_endian_with_four_zero_bytes),
+		cmocka_unit_test(test_rest_integers_follow_the_strtoll_subset),
+		cmocka_unit_test(test_lenient_uuid_takes_go_forms),
 	};
 	return cmocka_run_group_tests_name("test_util", tests, NULL, NULL);
 }

@@ -1,5 +1,9 @@
 /* contrib/examples/hello/hello.c: the smallest coffer plugin, built out of tree against
- * the installed headers (make; cofferd --plugin-dir . --list-plugins). */
+ * the installed headers (make; cofferd --plugin-dir . --list-plugins). It handles one
+ * Kafka message type and answers one HTTP route:
+ *   curl -H 'TENANT_ID: <uuid>' -H 'REGION: GMS' -H 'MAJOR_VERSION: 83' \
+ *        -H 'MINOR_VERSION: 1' http://127.0.0.1:8080/api/hello/world
+ *   {"hello":"world"} */
 #include <coffer/plugin.h>
 
 static const struct coffer_host *host;
@@ -11,10 +15,23 @@ static enum coffer_outcome hello_on_ping(coffer_ctx *ctx, coffer_txn *txn,
 	return host->emit(txn, NULL, "EVENT_TOPIC_HELLO_STATUS", 0, ev) ? COFFER_RETRY : COFFER_DONE;
 }
 
+static enum coffer_outcome hello_get(coffer_ctx *ctx, coffer_txn *txn,
+                                     const struct coffer_http_req *req,
+                                     struct coffer_http_resp *resp, void *ud)
+{
+	resp->body = json_pack("{s:s}", "hello", coffer_http_var(req, "name"));
+	return resp->body ? COFFER_DONE : COFFER_RETRY;
+}
+
 static int hello_init(coffer_ctx *ctx, const struct coffer_host *h)
 {
 	host = h;
-	return host->on_message(ctx, "COMMAND_TOPIC_HELLO", "PING", hello_on_ping, NULL);
+	int rc = host->on_message(ctx, "COMMAND_TOPIC_HELLO", "PING", hello_on_ping, NULL);
+	if (rc == 0)
+		rc = host->emits(ctx, "EVENT_TOPIC_HELLO_STATUS");
+	if (rc == 0)
+		rc = host->on_http(ctx, "GET", "/api/hello/{name}", hello_get, NULL);
+	return rc;
 }
 
 COFFER_PLUGIN(.name = "hello", .version = "1.0.0", .init = hello_init);

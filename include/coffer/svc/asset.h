@@ -365,7 +365,43 @@ struct coffer_svc_asset {
 	/** Zero @p a and set the column defaults of §7.2 (quantity 1, pet_slot -1, no expiry)
 	 *  for @p template_id and @p kind. */
 	void (*asset_blank)(struct coffer_asset *a, uint32_t template_id, enum coffer_asset_kind kind);
+
+	/* ---- appended later in version 1: test with COFFER_SVC_ASSET_HAS ---- */
+
+	/** template_get that can ask the game-data service (docs/item-data.md): when the
+	 *  tenant's item_templates has no row and a data URL is configured, the template is
+	 *  fetched (with @p tenant's four headers) and stored in @p txn first; a template the
+	 *  service does not know gives found = false, as without a data service. @p out may be
+	 *  NULL: only make sure the row is there, e.g. before compartment_lock when the command
+	 *  names the template, so that no row lock is held while waiting on HTTP. The other
+	 *  template readers (template_get, slot_max, merge_check, asset_from_template) read the
+	 *  table only: call this first on every path that needs a template.
+	 *  @return 0, COFFER_ETRANSIENT when the service did not answer or answered garbage
+	 *          (return COFFER_RETRY: the message waits for the service), or a SQL error. */
+	int (*template_load)(coffer_txn *txn, const struct coffer_tenant *tenant,
+	                     uint32_t template_id, struct coffer_item_template *out);
+
+	/* ---- appended: plain reads for the REST routes (no lock; in a GET's snapshot) ---- */
+
+	/** The compartment @p compartment_id of @p tenant, read without locking. ENOTFOUND if
+	 *  none. Check svc->size >= COFFER_SVC_ASSET_HAS_SIZE(compartment_get) before calling. */
+	int (*compartment_get)(coffer_txn *txn, const char *tenant, const char *compartment_id,
+	                       struct coffer_compartment *out);
+	/** Every asset of every compartment of the character, in one statement: grouped by
+	 *  compartment_id (ascending id, not type) and in ascending slot within each. Free with
+	 *  asset_list_free, also after an error. Read without locking. */
+	int (*asset_list_character)(coffer_txn *txn, const char *tenant, uint32_t character_id,
+	                            struct coffer_asset_list *out);
 };
+
+/** Whether the asset service table @p s has the appended entry @p member. */
+#define COFFER_SVC_ASSET_HAS(s, member)                                                    \
+	(offsetof(struct coffer_svc_asset, member) < (s)->size && (s)->member != NULL)
+
+
+/** The table size a provider needs to have entry @p member (compare with svc->size). */
+#define COFFER_SVC_ASSET_HAS_SIZE(member) \
+	(offsetof(struct coffer_svc_asset, member) + sizeof(((struct coffer_svc_asset *)0)->member))
 
 /** The outcome for a service return code that is neither 0 nor a business code. */
 static inline enum coffer_outcome coffer_asset_outcome(int rc)

@@ -7,7 +7,12 @@
  * database connection and struct coffer_txn per thread, as cofferd's workers do. Commits are
  * logged in order under a mutex held across COMMIT; the log is then replayed one by one through
  * the fake host under the second tenant (same character id), and the final rows and every event
- * (ids renamed in order of appearance) must be equal. */
+ * (ids renamed in order of appearance) must be equal.
+ *
+ * Nothing asserted may depend on the scheduler (the suite runs beside a CPU hog): the threads
+ * meet at a barrier every ROUND commands, so every round's commits come from all of them and the
+ * log interleaves whatever the scheduler does; counts that depend on the commit order (how many
+ * events, how many assets are left) are compared with the replay, not with a fixed number. */
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -28,6 +33,8 @@
 #define PER_THREAD 40
 /* MOVE and DESTROY aim at the first slots so that commands collide on the same assets. */
 #define HOT_SLOTS 8
+/* Commands per thread between two barriers: PER_THREAD / ROUND rounds, all threads in each. */
+#define ROUND 10
 
 struct logged {
 	int thread;     /* which worker committed it */
@@ -39,6 +46,7 @@ static pthread_mutex_t commit_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct logged commits[THREADS * PER_THREAD];
 static size_t ncommits;
 static char dbname[65];
+static pthread_barrier_t round_barrier;
 
 struct worker {
 	int idx;
@@ -132,7 +140,10 @@ static void *work(void *arg)
 	p.name = dbname;
 	struct db_conn *conn = db_new(&p, "worker");
 	if (db_ensure(conn, NULL) != 0) {
+		/* Still meet the others at every barrier, or they would wait forever. */
 		w->failures++;
+		for (int i = 0; i < PER_THREAD; i += ROUND)
+			pthread_barrier_wait(&round_barrier);
 		db_free(conn);
 		return NULL;
 	}
@@ -140,6 +151,8 @@ static void *work(void *arg)
 	memset(&t, 0, sizeof t);
 	struct coffer_tenant tenant = {.id = FH_TENANT, .region = "GMS", .major = 83, .minor = 1};
 	for (int i = 0; i < PER_THREAD; i++) {
+		if (i % ROUND == 0)
+			pthread_barrier_wait(&round_barrier); /* outside any transaction */
 		json_t *m = w->msgs[i];
 		const char *type = json_string_value(json_object_get(m, "type"));
 		const struct handler *h = reg_find(CF_CMD, type);
@@ -246,6 +259,7 @@ static void test_concurrent_commands_end_as_if_applied_one_by_one_in_commit_orde
 		for (int i = 0; i < PER_THREAD; i++)
 			w[k].msgs[i] = random_command(ch, &seed);
 	}
+	assert_int_equal(pthread_barrier_init(&round_barrier, NULL, THREADS), 0);
 	for (int k = 0; k < THREADS; k++)
 		assert_int_equal(pthread_create(&th[k], NULL, work, &w[k]), 0);
 	int retries = 0;
@@ -254,14 +268,16 @@ static void test_concurrent_commands_end_as_if_applied_one_by_one_in_commit_orde
 		assert_int_equal(w[k].failures, 0);
 		retries += w[k].retries;
 	}
+	pthread_barrier_destroy(&round_barrier);
 	assert_int_equal(ncommits, THREADS * PER_THREAD);
-	/* The workers really interleaved: the commit log switches threads often. */
+	/* The workers interleaved: each round's ROUND * THREADS commits come from every thread (the
+	 * barriers), so the log switches threads at least THREADS - 1 times a round. */
 	size_t switches = 0;
 	for (size_t i = 1; i < ncommits; i++)
 		switches += commits[i].thread != commits[i - 1].thread;
-	print_message("%zu commits, %zu thread switches, %d retries\n", ncommits, switches, retries);
-	assert_true(switches >= THREADS);
-	assert_true(cf_count_assets(&one) > 0);
+	print_message("%zu commits, %zu thread switches, %d retries, %lld assets left\n", ncommits,
+	              switches, retries, (long long)cf_count_assets(&one));
+	assert_true(switches >= (size_t)(THREADS - 1) * (PER_THREAD / ROUND));
 	assert_int_equal(fh_scalar("SELECT COUNT(*) FROM assets WHERE slot = ?",
 	                           COFFER_ARGS(COFFER_I(COFFER_SLOT_TEMP)), -1),
 	                 0);
@@ -283,7 +299,9 @@ static void test_concurrent_commands_end_as_if_applied_one_by_one_in_commit_orde
 		}
 		events += n;
 	}
-	assert_true(events > ncommits / 2);
+	/* How many depends on the commit order (a MOVE from a slot emptied before it emits nothing);
+	 * the first CREATE_ASSET in commit order always finds room. */
+	assert_true(events > 0);
 	assert_int_equal(bag_fingerprint(FH_TENANT, ch), bag_fingerprint(FH_TENANT2, ch));
 	assert_int_equal(cf_count_assets(&one), cf_count_assets(&two));
 	free(mc);

@@ -14,6 +14,12 @@ tests_plugins_drop_test_drop_rules_SOURCES = tests/plugins/drop/test_drop_rules.
 tests_plugins_drop_test_drop_rules_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) -I$(top_srcdir)/plugins/drop
 tests_plugins_drop_test_drop_rules_LDADD = lib/libcoffer_util.la $(JANSSON_LIBS) $(CMOCKA_LIBS)
 
+check_PROGRAMS += tests/plugins/drop/test_drop_rest
+TESTS += tests/plugins/drop/test_drop_rest
+tests_plugins_drop_test_drop_rest_SOURCES = tests/plugins/drop/test_drop_rest.c plugins/drop/drop_rest.c
+tests_plugins_drop_test_drop_rest_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) -I$(top_srcdir)/plugins/drop
+tests_plugins_drop_test_drop_rest_LDADD = lib/libcoffer_util.la $(JANSSON_LIBS) $(CMOCKA_LIBS)
+
 DROP_FH_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) -I$(top_srcdir)/tests/support
 DROP_FH_LDADD = tests/support/libfakehost.la $(CMOCKA_LIBS)
 

@@ -18,7 +18,7 @@ static const struct coffer_svc_asset *svc;
 static int probe_asset(coffer_txn *txn, const struct coffer_msg *msg, int16_t slot,
                        struct coffer_asset *a)
 {
-	json_t *j = msg->json;
+	const json_t *j = msg->json;
 	uint32_t character = (uint32_t)json_integer_value(json_object_get(j, "characterId"));
 	uint8_t type = (uint8_t)json_integer_value(json_object_get(j, "inventoryType"));
 	struct coffer_compartment c;

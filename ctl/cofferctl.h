@@ -1,0 +1,17 @@
+/* ctl/cofferctl.h: what cofferctl's files share. */
+#ifndef COFFERCTL_H
+#define COFFERCTL_H
+
+#include <mysql.h>
+
+#define EXIT_FAIL 1
+#define EXIT_USAGE 2
+
+/* A diagnostic line on stderr ("cofferctl: ..."), then @p code. */
+int fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A connection with the DB_* variables of cofferd, or NULL (reported). */
+MYSQL *feature_connect(void);
+/* cofferctl templates import|show (ctl/templates.c). */
+int cmd_templates(int argc, char **argv);
+
+#endif
