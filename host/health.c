@@ -192,22 +192,37 @@ static bool db_answers(void)
 	return ok && ping_stalled_since(mono_ms()) == 0;
 }
 
+/* One ping: 0 when the database answered. A failed connection attempt is
+ * reported by db_ensure itself; the query's outcome is reported here. A ping
+ * that fails on a connection made earlier is tried once more on a new one: that
+ * connection may have died in an outage that is over (another connection may
+ * have reported the database back already). */
+static int ping_once(void)
+{
+	bool was_connected = db_connected(conn);
+	if (db_ensure(conn, NULL) != 0)
+		return -1;
+	int rc = db_query(conn, "DO 1");
+	if (rc != 0 && was_connected && !db_connected(conn)) {
+		if (db_ensure(conn, NULL) != 0)
+			return -1;
+		rc = db_query(conn, "DO 1");
+	}
+	health_db_attempt(rc == 0, rc == 0 ? NULL : db_error(conn));
+	return rc;
+}
+
 static void *ping_main(void *arg)
 {
 	(void)arg;
 	bool was = db_answers();
 	while (!atomic_load(&quit)) {
 		atomic_store(&ping_started_ms, mono_ms());
-		/* A failed connection attempt is reported by db_ensure itself. */
-		int rc = db_ensure(conn, NULL);
-		if (rc == 0) {
-			rc = db_query(conn, "DO 1");
-			health_db_attempt(rc == 0, rc == 0 ? NULL : db_error(conn));
-		}
+		bool up = ping_once() == 0;
 		atomic_store(&ping_started_ms, 0);
-		if (was != (rc == 0))
-			LOG_INF("event=readiness_db db_up=%s", rc == 0 ? "true" : "false");
-		was = rc == 0;
+		if (was != up)
+			LOG_INF("event=readiness_db db_up=%s", up ? "true" : "false");
+		was = up;
 		for (int i = 0; i < PING_EVERY_MS / 50 && !atomic_load(&quit); i++) {
 			struct timespec ts = {0, 50 * 1000000L};
 			nanosleep(&ts, NULL);

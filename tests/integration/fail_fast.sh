@@ -51,6 +51,9 @@ ff_case drain "bad --drain-timeout-ms value '-5'" -- "${BASE[@]}" --drain-timeou
 ff_case max_message "bad --max-message-bytes value '10'" -- "${BASE[@]}" --max-message-bytes 10
 ff_case stall_warn "bad --stall-warn-ms value 'soon'" -- "${BASE[@]}" --stall-warn-ms soon
 ff_case embedded_port "bad --embedded-kafka port value 'x'" -- --embedded-kafka=x --plugin-dir "$PROBE_DIR"
+ff_case http_threads "bad --http-threads value '0': out of range" -- "${BASE[@]}" --http-threads 0
+ff_case http_body "bad --http-max-body value '64k'" -- "${BASE[@]}" --http-max-body 64k
+ff_case rest_port "REST_PORT takes a port number, not 'http'" REST_PORT=http -- "${BASE[@]}"
 
 say "database logins the server refuses"
 ff_case db_password 'DB_USER/DB_PASSWORD .*errno=1045' DB_PASSWORD=wrong-password -- "${BASE[@]}"
