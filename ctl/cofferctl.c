@@ -56,7 +56,8 @@ static const char usage_text[] =
 	"\n"
 	"Commands:\n"
 	"  send TOPIC TYPE JSON [--tenant UUID] [--region R] [--version MAJOR.MINOR]\n"
-	"       [--key ID] [--event-id UUID] [--header NAME=VALUE]... [--count N]\n"
+	"       [--key ID] [--event-id UUID] [--header NAME=VALUE]... [--header-hex NAME=HEX]...\n"
+	"       [--count N]\n"
 	"      Produce JSON (an object; its \"type\" is set to TYPE) with the Go services'\n"
 	"      headers (TENANT_ID, REGION, 2-byte big-endian MAJOR/MINOR_VERSION, EVENT_ID;\n"
 	"      each only when given) and 8-byte key (--key, else characterId, else\n"
@@ -435,6 +436,7 @@ static int cmd_send(int argc, char **argv)
 		{"key", required_argument, NULL, 'k'},
 		{"event-id", required_argument, NULL, 'e'},
 		{"header", required_argument, NULL, 'H'},
+		{"header-hex", required_argument, NULL, 'X'},
 		{"count", required_argument, NULL, 'n'},
 		{"verbose", no_argument, NULL, 'v'},
 		{NULL, 0, NULL, 0},
@@ -448,6 +450,7 @@ static int cmd_send(int argc, char **argv)
 	const char *tenant = NULL, *region = NULL, *version = NULL, *event_id = NULL;
 	const char **extra = NULL;
 	size_t nextra = 0;
+	bool *extra_hex = NULL;
 	uint64_t count = 1, key_id = 0;
 	uint32_t key_id32;
 	bool have_key = false;
@@ -484,16 +487,33 @@ static int cmd_send(int argc, char **argv)
 		case 'e':
 			event_id = optarg;
 			break;
-		case 'H': {
+		case 'H':
+		case 'X': {
 			const char **n = realloc(extra, (nextra + 1) * sizeof *extra);
 
 			if (n == NULL)
 				goto out;
 			extra = n;
+			bool *nh = realloc(extra_hex, (nextra + 1) * sizeof *extra_hex);
+
+			if (nh == NULL)
+				goto out;
+			extra_hex = nh;
 			if (strchr(optarg, '=') == NULL || optarg[0] == '=') {
-				rc = fail(EXIT_USAGE, "send: --header %s: expected NAME=VALUE", optarg);
+				rc = fail(EXIT_USAGE, "send: --header%s %s: expected NAME=VALUE", c == 'X' ? "-hex" : "",
+				          optarg);
 				goto out;
 			}
+			if (c == 'X') {
+				const char *hex = strchr(optarg, '=') + 1;
+
+				if (strlen(hex) % 2 != 0 || strspn(hex, "0123456789abcdefABCDEF") != strlen(hex)) {
+					rc = fail(EXIT_USAGE, "send: --header-hex %s: the value must be hex digits, two per byte",
+					          optarg);
+					goto out;
+				}
+			}
+			extra_hex[nextra] = c == 'X';
 			extra[nextra++] = optarg;
 			break;
 		}
@@ -570,6 +590,22 @@ static int cmd_send(int argc, char **argv)
 	for (size_t i = 0; i < nextra; i++) {
 		const char *eq = strchr(extra[i], '=');
 
+		if (extra_hex[i]) {
+			/* Raw bytes, NUL included (to test what a text header must not hold). */
+			size_t n = strlen(eq + 1) / 2;
+			unsigned char *b = malloc(n ? n : 1);
+
+			if (b == NULL)
+				goto out;
+			for (size_t k = 0; k < n; k++) {
+				char two[3] = {eq[1 + 2 * k], eq[2 + 2 * k], '\0'}; /* validated: hex digits */
+
+				b[k] = (unsigned char)strtoul(two, NULL, 16);
+			}
+			rd_kafka_header_add(hdrs, extra[i], eq - extra[i], b, (ssize_t)n);
+			free(b);
+			continue;
+		}
 		rd_kafka_header_add(hdrs, extra[i], eq - extra[i], eq + 1, (ssize_t)strlen(eq + 1));
 	}
 
@@ -622,6 +658,7 @@ out:
 	free(payload);
 	json_decref(msg);
 	free(extra);
+	free(extra_hex);
 	return rc;
 }
 

@@ -49,6 +49,13 @@
 /* handle_one in the optimistic mode: the batch must run again the careful way. */
 #define NEED_CAREFUL 1
 
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 /* ------------------------------------------------------------------ offsets */
 
 /* What may be committed: host/offsets.c (the first unfinished message holds it back). */
@@ -122,6 +129,63 @@ const char *bus_cluster_id(void) { return cluster_id; }
 
 static bool is_command_topic(const char *var) { return strncmp(var, "COMMAND_TOPIC_", 14) == 0; }
 
+/* The tenant headers, which say whose data a message changes; and the text
+ * headers, which are copied into rows and events as C strings. */
+static const char *const tenant_headers[] = {"TENANT_ID", "REGION", "MAJOR_VERSION",
+                                             "MINOR_VERSION"};
+static const char *const text_headers[] = {"TENANT_ID", "REGION", "EVENT_ID", "traceparent",
+                                           "tracestate"};
+
+static bool same_header_value(const char *name, const void *a, size_t al, const void *b,
+                              size_t bl)
+{
+	if (strcmp(name, "TENANT_ID") == 0) {
+		char ua[37], ub[37];
+		if (cu_uuid_parse(a, al, ua) && cu_uuid_parse(b, bl, ub))
+			return strcmp(ua, ub) == 0; /* the same tenant, whatever the letter case */
+	}
+	return al == bl && (al == 0 || memcmp(a, b, al) == 0);
+}
+
+/* A reason to refuse the headers of a message (docs/architecture.md "Tenant
+ * headers"), or NULL: a tenant header given twice with different values (the
+ * last one would win, so anything appending a header could move the message to
+ * another tenant); a text header holding a NUL byte (it would be cut there). */
+static const char *bad_headers(rd_kafka_headers_t *hd, char *buf, size_t cap)
+{
+	if (hd == NULL)
+		return NULL;
+	for (size_t t = 0; t < sizeof text_headers / sizeof text_headers[0]; t++) {
+		const void *v;
+		size_t l;
+		for (size_t idx = 0;
+		     rd_kafka_header_get(hd, idx, text_headers[t], &v, &l) == RD_KAFKA_RESP_ERR_NO_ERROR;
+		     idx++) {
+			if (v && memchr(v, '\0', l)) {
+				snprintf(buf, cap, "%s header holds a NUL byte", text_headers[t]);
+				return buf;
+			}
+		}
+	}
+	for (size_t t = 0; t < sizeof tenant_headers / sizeof tenant_headers[0]; t++) {
+		const void *first, *v;
+		size_t first_l, l;
+		if (rd_kafka_header_get(hd, 0, tenant_headers[t], &first, &first_l))
+			continue;
+		for (size_t idx = 1;
+		     rd_kafka_header_get(hd, idx, tenant_headers[t], &v, &l) == RD_KAFKA_RESP_ERR_NO_ERROR;
+		     idx++) {
+			if (!same_header_value(tenant_headers[t], first ? first : "", first ? first_l : 0,
+			                       v ? v : "", v ? l : 0)) {
+				snprintf(buf, cap, "%s header given %s with different values",
+				         tenant_headers[t], idx == 1 ? "twice" : "several times");
+				return buf;
+			}
+		}
+	}
+	return NULL;
+}
+
 static void prepare(struct job *j)
 {
 	rd_kafka_message_t *m = j->m;
@@ -161,9 +225,17 @@ static void prepare(struct job *j)
 	}
 
 	json_error_t err;
-	j->json = m->payload ? json_loadb(m->payload, m->len, 0, &err) : NULL;
+	j->json = NULL;
 	j->kind = K_DEAD;
 	j->midx = metrics_msg_index(j->topic_var, NULL);
+	if (m->len > cfg.max_message_bytes) {
+		/* Not parsed: nothing that large is handled (docs/configuration.md). */
+		snprintf(j->reason, sizeof j->reason,
+		         "oversize: payload of %zu bytes, the limit is %u (--max-message-bytes)", m->len,
+		         cfg.max_message_bytes);
+		return;
+	}
+	j->json = m->payload ? json_loadb(m->payload, m->len, 0, &err) : NULL;
 	if (j->json == NULL) {
 		snprintf(j->reason, sizeof j->reason, "not JSON: %s", m->payload ? err.text : "empty");
 		return;
@@ -187,6 +259,12 @@ static void prepare(struct job *j)
 		}
 		snprintf(j->reason, sizeof j->reason, "no plugin handles type %.64s on %s", type,
 		         j->topic_var);
+		return;
+	}
+	char why[128];
+	const char *bad = bad_headers(hd, why, sizeof why);
+	if (bad) {
+		snprintf(j->reason, sizeof j->reason, "%s", bad);
 		return;
 	}
 	if (!j->has_tenant) {
@@ -628,7 +706,7 @@ static void rebalance_cb(rd_kafka_t *k, rd_kafka_resp_err_t err,
 	if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
 		rd_kafka_assign(k, parts);
 		metrics_rebalance(true);
-		health_set_assigned(true);
+		health_set(HEALTH_CONSUMER, true, NULL);
 		LOG_INF("event=partitions_assigned count=%d", parts->cnt);
 		if (!ready_logged) {
 			ready_logged = true;
@@ -637,7 +715,9 @@ static void rebalance_cb(rd_kafka_t *k, rd_kafka_resp_err_t err,
 	} else {
 		/* Finish what was handed out and commit it before giving partitions away. */
 		metrics_rebalance(false);
-		health_set_assigned(false);
+		health_set(HEALTH_CONSUMER, false,
+		           "the consumer holds no partition assignment: partitions revoked, the group is "
+		           "rebalancing");
 		metrics_lag_clear();
 		offsets_wait_idle(&offs);
 		commit_offsets(true);
@@ -703,7 +783,14 @@ int bus_start(const struct bus_cfg *c)
 	cfg = *c;
 	if (cfg.workers == 0)
 		cfg.workers = 1;
+	if (cfg.max_message_bytes == 0)
+		cfg.max_message_bytes = 1024 * 1024;
+	if (cfg.stall_warn_ms == 0)
+		cfg.stall_warn_ms = 30000;
 	offsets_init(&offs);
+	health_set(HEALTH_KAFKA, false,
+	           "starting: no partition assignment yet: connecting to the Kafka cluster");
+	health_set(HEALTH_CONSUMER, false, NULL);
 	char err[512];
 	rd_kafka_conf_set_rebalance_cb(cfg.consumer_conf, rebalance_cb);
 	metrics_setup(cfg.consumer_conf);
@@ -715,17 +802,35 @@ int bus_start(const struct bus_cfg *c)
 	rd_kafka_poll_set_consumer(rk);
 	if (cfg.cluster_id)
 		snprintf(cluster_id, sizeof cluster_id, "%s", cfg.cluster_id);
+	/* The broker may not be up yet: wait, logging at the start and then at most once
+	 * a minute, with the count; the readiness state says why meanwhile. */
+	int64_t wait_from = mono_ms(), logged = 0;
 	for (int attempt = 0; cluster_id[0] == '\0'; attempt++) {
 		char *id = rd_kafka_clusterid(rk, 2000);
 		if (id) {
 			snprintf(cluster_id, sizeof cluster_id, "%s", id);
 			rd_kafka_mem_free(rk, id);
+			if (attempt > 0)
+				LOG_INF("event=kafka_connected attempts=%d waited_ms=%lld", attempt + 1,
+				        (long long)(mono_ms() - wait_from));
 		} else if (*cfg.stopping) {
 			return COFFER_ETRANSIENT;
-		} else if (attempt % 5 == 0) {
-			LOG_WRN("waiting for the Kafka cluster (no cluster id yet)");
+		} else {
+			int64_t now = mono_ms();
+			health_set(HEALTH_KAFKA, false,
+			           "starting: no partition assignment yet: Kafka cluster unreachable since "
+			           "%llds, %d attempts",
+			           (long long)(now - wait_from) / 1000, attempt + 1);
+			if (attempt == 0 || now - logged >= 60000) {
+				LOG_WRN("waiting for the Kafka cluster (no cluster id yet) attempts=%d "
+				        "waited_ms=%lld%s",
+				        attempt + 1, (long long)(now - wait_from),
+				        attempt == 0 ? " (retrying; logged again at most once a minute)" : "");
+				logged = now;
+			}
 		}
 	}
+	health_set(HEALTH_KAFKA, true, NULL);
 	if (cfg.cluster_id == NULL && strncmp(cluster_id, "mockCluster", 11) == 0 &&
 	    !read_embedded_id(NULL))
 		LOG_WRN("a mock cluster without %s: its id may repeat across runs", EMBEDDED_ID_TOPIC);
@@ -747,7 +852,7 @@ int bus_start(const struct bus_cfg *c)
 	}
 	if (subs->cnt == 0) {
 		LOG_WRN("no plugin handles any message: nothing to consume");
-		health_set_assigned(true); /* nothing to be assigned: ready without it */
+		health_set(HEALTH_CONSUMER, true, NULL); /* nothing to be assigned: ready without it */
 	} else {
 		rd_kafka_resp_err_t e = rd_kafka_subscribe(rk, subs);
 		if (e) {
@@ -774,16 +879,117 @@ int bus_start(const struct bus_cfg *c)
 	return 0;
 }
 
-static int64_t mono_ms(void)
+/* ------------------------------------------------------------------ stalled partitions */
+
+/* A partition with lag (the broker has offsets beyond ours) whose position has
+ * not moved for --stall-warn-ms is logged (event=partition_stalled), then again
+ * at most once a minute, and once more when it moves again. A message the
+ * consumer cannot read (too large for a fetch) shows up here instead of as
+ * silence. */
+struct stall {
+	char *topic;
+	int32_t partition;
+	int64_t pos;        /* position at the last check (RD_KAFKA_OFFSET_INVALID: none yet) */
+	int64_t since_ms;   /* when pos last changed */
+	int64_t warned_ms;  /* last warning, 0 = none in this episode */
+	int64_t asked_ms;   /* last watermark query to the broker */
+	bool seen;
+};
+static struct stall *stalls;
+static size_t nstalls;
+
+static struct stall *stall_get(const char *topic, int32_t partition)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	for (size_t i = 0; i < nstalls; i++)
+		if (stalls[i].partition == partition && strcmp(stalls[i].topic, topic) == 0)
+			return &stalls[i];
+	struct stall *n = realloc(stalls, (nstalls + 1) * sizeof *stalls);
+	if (n == NULL)
+		return NULL;
+	stalls = n;
+	stalls[nstalls] = (struct stall){.topic = strdup(topic), .partition = partition,
+	                                 .pos = RD_KAFKA_OFFSET_INVALID, .since_ms = mono_ms()};
+	if (stalls[nstalls].topic == NULL)
+		return NULL;
+	return &stalls[nstalls++];
+}
+
+static void stalls_free(void)
+{
+	for (size_t i = 0; i < nstalls; i++)
+		free(stalls[i].topic);
+	free(stalls);
+	stalls = NULL;
+	nstalls = 0;
+}
+
+static void check_stalls(int64_t now)
+{
+	rd_kafka_topic_partition_list_t *parts = NULL;
+	if (rd_kafka_assignment(rk, &parts) != RD_KAFKA_RESP_ERR_NO_ERROR || parts == NULL)
+		return;
+	rd_kafka_position(rk, parts);
+	for (int i = 0; i < parts->cnt; i++) {
+		rd_kafka_topic_partition_t *tp = &parts->elems[i];
+		struct stall *st = stall_get(tp->topic, tp->partition);
+		if (st == NULL)
+			continue;
+		int64_t lo = RD_KAFKA_OFFSET_INVALID, hi = RD_KAFKA_OFFSET_INVALID;
+		rd_kafka_get_watermark_offsets(rk, tp->topic, tp->partition, &lo, &hi);
+		if (tp->offset != st->pos) {
+			if (st->warned_ms)
+				LOG_INF("event=partition_progressing topic=%s partition=%d position=%lld "
+				        "stalled_ms=%lld",
+				        tp->topic, (int)tp->partition, (long long)tp->offset,
+				        (long long)(now - st->since_ms));
+			st->pos = tp->offset;
+			st->since_ms = now;
+			st->warned_ms = 0;
+			continue;
+		}
+		if (now - st->since_ms < cfg.stall_warn_ms)
+			continue;
+		/* Still for a while: ask the broker (the cached watermark comes with fetch
+		 * responses, which stop when a fetch fails), at most once per period. */
+		if (now - st->asked_ms >= cfg.stall_warn_ms) {
+			st->asked_ms = now;
+			int64_t qlo, qhi;
+			if (rd_kafka_query_watermark_offsets(rk, tp->topic, tp->partition, &qlo, &qhi, 500) ==
+			    RD_KAFKA_RESP_ERR_NO_ERROR) {
+				lo = qlo;
+				hi = qhi;
+			}
+		}
+		if (hi < 0)
+			continue;
+		int64_t base = st->pos;
+		if (base < 0) {
+			/* Nothing consumed since the assignment: from the committed offset, if any. */
+			rd_kafka_topic_partition_list_t *one = rd_kafka_topic_partition_list_new(1);
+			rd_kafka_topic_partition_list_add(one, tp->topic, tp->partition);
+			if (rd_kafka_committed(rk, one, 1000) == RD_KAFKA_RESP_ERR_NO_ERROR)
+				base = one->elems[0].offset;
+			rd_kafka_topic_partition_list_destroy(one);
+			if (base < 0)
+				base = lo;
+		}
+		if (base < 0 || hi <= base)
+			continue; /* no lag: idle, not stalled */
+		if (st->warned_ms == 0 || now - st->warned_ms >= 60000) {
+			LOG_WRN("event=partition_stalled topic=%s partition=%d position=%lld "
+			        "high_watermark=%lld lag=%lld stalled_ms=%lld msg=\"no progress while the "
+			        "partition has lag (a message too large to fetch? see --max-message-bytes)\"",
+			        tp->topic, (int)tp->partition, (long long)base, (long long)hi,
+			        (long long)(hi - base), (long long)(now - st->since_ms));
+			st->warned_ms = now;
+		}
+	}
+	rd_kafka_topic_partition_list_destroy(parts);
 }
 
 void bus_run(void)
 {
-	int64_t last_commit = mono_ms();
+	int64_t last_commit = mono_ms(), last_stall_check = last_commit;
 	while (!*cfg.stopping) {
 		rd_kafka_message_t *m = rd_kafka_consumer_poll(rk, 100);
 		if (m != NULL) {
@@ -799,7 +1005,13 @@ void bus_run(void)
 			commit_offsets(false);
 			last_commit = mono_ms();
 		}
+		int64_t every = cfg.stall_warn_ms / 4 < 1000 ? cfg.stall_warn_ms / 4 : 1000;
+		if (mono_ms() - last_stall_check >= every) {
+			last_stall_check = mono_ms();
+			check_stalls(last_stall_check);
+		}
 	}
+	stalls_free();
 	/* Stop: in-flight messages finish, their offsets are committed, then we leave the group. */
 	LOG_INF("event=stopping inflight=%ld", offsets_inflight(&offs));
 	offsets_wait_idle(&offs);

@@ -16,6 +16,8 @@ struct bus_cfg {
 	/* Markers' cluster id; NULL = ask the cluster. The embedded Kafka passes its own:
 	 * the mock's id derives from a heap address and can repeat across runs. */
 	const char *cluster_id;
+	unsigned max_message_bytes;       /* larger payloads are dead-lettered (oversize); 0 = 1 MiB */
+	unsigned stall_warn_ms;           /* log a partition with lag and no progress this long; 0 = 30 s */
 };
 
 /* Subscribe to every topic a plugin handles and start the workers. */

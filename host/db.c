@@ -17,7 +17,9 @@
 #include <coffer/err.h>
 
 #include "log.h"
+#include "health.h"
 #include "metrics.h"
+#include "opts.h"
 #include "util.h"
 
 #define STMT_CACHE 256  /* power of two */
@@ -55,8 +57,14 @@ static const char *env_or(const char *name, const char *def)
 
 void db_params_from_env(struct db_params *p)
 {
+	p->bad = false;
 	p->host = env_or("DB_HOST", "127.0.0.1");
-	p->port = (unsigned)atoi(env_or("DB_PORT", "3306"));
+	/* Checked strictly; main reports a bad value (naming DB_PORT) and exits 78. */
+	long long port = 3306;
+	const char *ps = env_or("DB_PORT", "3306");
+	if (!opt_parse_ll(ps, 1, 65535, &port))
+		p->bad = true;
+	p->port = (unsigned)port;
 	p->user = env_or("DB_USER", "coffer");
 	p->password = env_or("DB_PASSWORD", "");
 	p->name = env_or("DB_NAME", "coffer");
@@ -155,27 +163,88 @@ static int connect_once(struct db_conn *c)
 	return 0;
 }
 
-int db_ensure(struct db_conn *c, const volatile bool *stop)
+/* Connection errors that waiting does not heal: the credentials, the database
+ * name or the grants are wrong. The setting to fix, for the log line. */
+static const char *connect_error_setting(unsigned err)
+{
+	switch (err) {
+	case ER_ACCESS_DENIED_ERROR:             /* 1045: wrong user or password */
+	case 1698:                               /* ER_ACCESS_DENIED_NO_PASSWORD_ERROR */
+	case ER_NOT_SUPPORTED_AUTH_MODE:         /* 1251: the server wants another auth plugin */
+	case CR_AUTH_PLUGIN_CANNOT_LOAD:         /* 2059 */
+		return "DB_USER/DB_PASSWORD (--db-user/--db-password)";
+	case ER_DBACCESS_DENIED_ERROR:           /* 1044: the user may not use that database */
+		return "DB_USER/DB_NAME (--db-user/--db-name)";
+	case ER_BAD_DB_ERROR:                    /* 1049: no such database */
+		return "DB_NAME (--db-name)";
+	case ER_HOST_NOT_PRIVILEGED:             /* 1130: this host may not connect */
+		return "DB_HOST/DB_USER (--db-host/--db-user)";
+	default:
+		return NULL;
+	}
+}
+
+const char *db_fatal_setting(const struct db_conn *c) { return connect_error_setting(c->last_errno); }
+
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Log a connection that keeps failing at the first attempt and then at most once
+ * a minute (with the count), so a long outage does not flood the log. */
+#define DB_RETRY_LOG_MS 60000
+
+static int ensure(struct db_conn *c, const volatile bool *stop, bool fail_fast)
 {
 	if (c->up)
 		return 0;
 	unsigned delay_ms = 100;
+	int64_t first_ms = mono_ms(), logged_ms = 0;
 	for (int attempt = 0;; attempt++) {
 		if (connect_once(c) == 0) {
 			if (attempt > 0)
-				LOG_INF("event=db_connected conn=%s attempts=%d", c->label, attempt + 1);
+				LOG_INF("event=db_connected conn=%s attempts=%d waited_ms=%lld", c->label,
+				        attempt + 1, (long long)(mono_ms() - first_ms));
+			health_db_attempt(true, NULL);
 			return 0;
 		}
+		const char *setting = connect_error_setting(c->last_errno);
+		if (setting && fail_fast) {
+			LOG_ERR("configuration error: the database refuses this login setting=\"%s\" "
+			        "errno=%u error=\"%s\": not retrying",
+			        setting, c->last_errno, c->last_error);
+			health_set(HEALTH_DATABASE, false, "database refuses the login (%s): %s", setting,
+			           c->last_error);
+			return COFFER_EINVAL;
+		}
+		/* The readiness state counts failures in a row, across connections. */
+		health_db_attempt(false, c->last_error);
 		if (stop == NULL || *stop)
 			return COFFER_ETRANSIENT;
-		if (attempt == 0 || attempt % 10 == 0)
-			LOG_WRN("database unreachable conn=%s errno=%u error=\"%s\" retry_ms=%u", c->label,
-			        c->last_errno, c->last_error, delay_ms);
+		int64_t now = mono_ms();
+		if (attempt == 0 || now - logged_ms >= DB_RETRY_LOG_MS) {
+			LOG_WRN("database unreachable conn=%s errno=%u error=\"%s\" attempts=%d "
+			        "waited_ms=%lld retry_ms=%u%s",
+			        c->label, c->last_errno, c->last_error, attempt + 1,
+			        (long long)(now - first_ms), delay_ms,
+			        attempt == 0 ? " (retrying; logged again at most once a minute)" : "");
+			logged_ms = now;
+		} else {
+			LOG_DBG("event=db_retry conn=%s attempts=%d errno=%u", c->label, attempt + 1,
+			        c->last_errno);
+		}
 		struct timespec ts = {delay_ms / 1000, (long)(delay_ms % 1000) * 1000000L};
 		nanosleep(&ts, NULL);
 		delay_ms = delay_ms * 2 > 5000 ? 5000 : delay_ms * 2;
 	}
 }
+
+int db_ensure(struct db_conn *c, const volatile bool *stop) { return ensure(c, stop, false); }
+
+int db_ensure_first(struct db_conn *c, const volatile bool *stop) { return ensure(c, stop, true); }
 
 /* ------------------------------------------------------------------ errors */
 
@@ -710,7 +779,15 @@ int db_migrate(struct db_conn *c, const char *const *dirs, const char *component
 		rc = db_select(c, "SELECT version FROM coffer_migrations WHERE component = ?",
 		               COFFER_ARGS(COFFER_S(component)), collect_version, ap);
 	for (size_t i = 0; rc == 0 && i < n; i++) {
-		int version = atoi(names[i]);
+		long long version = 0;
+		char num[16];
+		size_t nd = strspn(names[i], "0123456789");
+		snprintf(num, sizeof num, "%.*s", (int)(nd < sizeof num ? nd : sizeof num - 1), names[i]);
+		if (!opt_parse_ll(num, 0, INT32_MAX, &version)) {
+			LOG_ERR("bad migration file name file=%s/%s (NNNN_name.sql)", path, names[i]);
+			rc = COFFER_EINVAL;
+			break;
+		}
 		bool done = false;
 		for (int j = 0; j < ap->n; j++)
 			done |= ap->versions[j] == version;

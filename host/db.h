@@ -14,6 +14,7 @@ struct db_params {
 	const char *password;
 	const char *name;     /* DB_NAME */
 	const char *socket;   /* DB_SOCKET, overrides host when set */
+	bool bad;             /* a DB_* variable could not be parsed (reported on stderr) */
 };
 
 struct db_conn;
@@ -26,6 +27,12 @@ void db_free(struct db_conn *c);
  * *stop is false (stop may be NULL: try once). 0 or COFFER_ETRANSIENT. */
 int db_ensure(struct db_conn *c, const volatile bool *stop);
 bool db_connected(const struct db_conn *c);
+/* db_ensure for the first connection of the process: a login the server refuses
+ * (wrong password, unknown database, access denied: waiting does not heal it) is
+ * logged once, naming the setting, and returns COFFER_EINVAL instead of retrying. */
+int db_ensure_first(struct db_conn *c, const volatile bool *stop);
+/* The setting to fix when the last connection error cannot heal, else NULL. */
+const char *db_fatal_setting(const struct db_conn *c);
 
 /* Plain statement text, no binds and no results (BEGIN, COMMIT, DDL). */
 int db_query(struct db_conn *c, const char *sql);

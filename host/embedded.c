@@ -24,6 +24,7 @@
 #include <librdkafka/rdkafka_mock.h>
 
 #include "log.h"
+#include "opts.h"
 #include "util.h"
 
 static rd_kafka_t *mrk;
@@ -108,7 +109,10 @@ static int start_forwarder(int port, const char *first_broker)
 	*colon = '\0';
 	memset(&broker_addr, 0, sizeof broker_addr);
 	broker_addr.sin_family = AF_INET;
-	broker_addr.sin_port = htons((uint16_t)atoi(colon + 1));
+	long long bport;
+	if (!opt_parse_ll(colon + 1, 1, 65535, &bport))
+		return -1;
+	broker_addr.sin_port = htons((uint16_t)bport);
 	inet_pton(AF_INET, strcmp(host, "localhost") == 0 ? "127.0.0.1" : host, &broker_addr.sin_addr);
 
 	listen_fd = socket(AF_INET, SOCK_STREAM, 0);

@@ -124,7 +124,7 @@ int reg_load_dir(const char *dir)
 	}
 	free(files);
 	if (n == 0)
-		LOG_WRN("no plugins found dir=%s", dir);
+		LOG_WRN("no plugins in the folder dir=%s", dir);
 	return loaded;
 }
 

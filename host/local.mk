@@ -10,6 +10,7 @@ host_libcofferhost_la_SOURCES = \
 	host/offsets.c host/offsets.h \
 	host/tasks.c host/tasks.h \
 	host/embedded.c host/embedded.h \
+	host/opts.c host/opts.h \
 	host/router.c host/router.h \
 	host/http.c host/http.h \
 	host/metrics.c host/metrics.h \

@@ -25,6 +25,7 @@
 #include "health.h"
 #include "http.h"
 #include "log.h"
+#include "opts.h"
 #include "metrics.h"
 #include "obs_routes.h"
 #include "outbox.h"
@@ -70,6 +71,9 @@ struct opts {
 	unsigned features_refresh_ms;
 	long marker_retention_h;
 	unsigned drain_timeout_ms;
+	unsigned max_message_bytes;
+	unsigned stall_warn_ms;
+	bool db_port_given;
 	const char *http_listen;       /* NULL = off */
 	unsigned http_threads;
 	unsigned http_conns;
@@ -77,7 +81,11 @@ struct opts {
 	unsigned http_max_body;
 	unsigned http_max_url;
 	const char *http_port_file;
+	const char *rest_port; /* REST_PORT, when http_listen was made from it */
 };
+
+/* The largest payload coffer handles (docs/configuration.md "Message size"). */
+#define DEF_MAX_MESSAGE_BYTES (1024u * 1024u)
 
 static const char *env_or(const char *name, const char *def)
 {
@@ -158,6 +166,10 @@ static void usage(FILE *out)
 	        "  --batch N                 max messages per transaction (default 32)\n"
 	        "  --marker-retention-hours H  keep processed markers this long (default 168)\n"
 	        "  --drain-timeout-ms MS     at exit, publish the outbox for at most MS (default 30000)\n"
+	        "  --max-message-bytes N     largest payload handled; larger ones are dead-lettered\n"
+	        "                            (default 1048576, from 1024 to 33554432)\n"
+	        "  --stall-warn-ms MS        log a partition that has lag but no progress for MS\n"
+	        "                            (default 30000)\n"
 	        "  --log-level LEVEL         error|warn|info|debug (env LOG_LEVEL, default info)\n"
 	        "  --help, --version\n",
 	        COFFER_SQL_DIR, COFFER_PLUGIN_DIR);
@@ -167,6 +179,7 @@ enum {
 	O_BOOT = 1000, O_GROUP, O_KPROP, O_EMB, O_EMBFILE, O_PARTS, O_TOPIC, O_DBHOST, O_DBPORT,
 	O_DBUSER, O_DBPASS, O_DBNAME, O_DBSOCK, O_MIGRATE, O_SQLDIR, O_PLUGDIR, O_LIST, O_SET,
 	O_KEEP, O_FDEF, O_FREFRESH, O_WORKERS, O_BATCH, O_RETAIN, O_DRAIN, O_LOG, O_HELP, O_VERSION,
+	O_MAXMSG, O_STALL,
 	O_HLISTEN, O_HPORTFILE, O_HTHREADS, O_HCONNS, O_HTIMEOUT, O_HBODY, O_HURL,
 	O_TOPIC_BASE = 2000,
 };
@@ -182,18 +195,6 @@ static bool running_from_build_tree(void)
 	char want[PATH_MAX];
 	snprintf(want, sizeof want, "%s/host/", COFFER_BUILD_DIR);
 	return strncmp(self, want, strlen(want)) == 0;
-}
-
-/* An unsigned option value within [min, max], or one line naming the option. */
-static int opt_uint(const char *name, const char *v, unsigned min, unsigned max, unsigned *out)
-{
-	int64_t x;
-	if (cu_parse_int(v, &x) != 0 || x < (int64_t)min || x > (int64_t)max) {
-		fprintf(stderr, "cofferd: %s takes a number from %u to %u, not '%s'\n", name, min, max, v);
-		return 2;
-	}
-	*out = (unsigned)x;
-	return 0;
 }
 
 static int parse_args(int argc, char **argv, struct opts *o)
@@ -224,6 +225,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{"batch", required_argument, 0, O_BATCH},
 		{"marker-retention-hours", required_argument, 0, O_RETAIN},
 		{"drain-timeout-ms", required_argument, 0, O_DRAIN},
+		{"max-message-bytes", required_argument, 0, O_MAXMSG},
+		{"stall-warn-ms", required_argument, 0, O_STALL},
 		{"log-level", required_argument, 0, O_LOG},
 		{"http-listen", required_argument, 0, O_HLISTEN},
 		{"http-port-file", required_argument, 0, O_HPORTFILE},
@@ -261,14 +264,15 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			break;
 		case O_EMB:
 			o->embedded = true;
-			o->embedded_port = optarg ? atoi(optarg) : 0;
-			if (optarg && (o->embedded_port <= 0 || o->embedded_port > 65535)) {
-				fprintf(stderr, "cofferd: bad --embedded-kafka port '%s'\n", optarg);
-				return 2;
-			}
+			o->embedded_port = 0;
+			if (optarg && opt_int("--embedded-kafka port", optarg, 1, 65535, &o->embedded_port))
+				return COFFER_EX_CONFIG;
 			break;
 		case O_EMBFILE: o->embedded_file = optarg; break;
-		case O_PARTS: o->partitions = atoi(optarg); break;
+		case O_PARTS:
+			if (opt_int("--partitions", optarg, 1, 1000, &o->partitions))
+				return COFFER_EX_CONFIG;
+			break;
 		case O_TOPIC:
 			if (reg_set_topic(optarg) != 0) {
 				fprintf(stderr, "cofferd: bad --topic '%s' (VAR=NAME, VAR a COMMAND_TOPIC_* or "
@@ -277,7 +281,11 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			}
 			break;
 		case O_DBHOST: o->db.host = optarg; break;
-		case O_DBPORT: o->db.port = (unsigned)atoi(optarg); break;
+		case O_DBPORT:
+			if (opt_uint("--db-port", optarg, 1, 65535, &o->db.port))
+				return COFFER_EX_CONFIG;
+			o->db_port_given = true;
+			break;
 		case O_DBUSER: o->db.user = optarg; break;
 		case O_DBPASS: o->db.password = optarg; break;
 		case O_DBNAME: o->db.name = optarg; break;
@@ -306,35 +314,65 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			}
 			o->features_default = strcmp(optarg, "on") == 0;
 			break;
-		case O_FREFRESH: o->features_refresh_ms = (unsigned)atoi(optarg); break;
-		case O_WORKERS: o->workers = (unsigned)atoi(optarg); break;
-		case O_BATCH: o->batch = (unsigned)atoi(optarg); break;
-		case O_RETAIN: o->marker_retention_h = atol(optarg); break;
-		case O_DRAIN: o->drain_timeout_ms = (unsigned)atoi(optarg); break;
+		/* Numbers are checked strictly: a value that is not one, or out of range, stops
+		 * cofferd (exit 78) instead of running with a guess (atoi("x") = 0). */
+		case O_FREFRESH:
+			if (opt_uint("--features-refresh-ms", optarg, 10, 86400000, &o->features_refresh_ms))
+				return COFFER_EX_CONFIG;
+			break;
+		case O_WORKERS:
+			if (opt_uint("--workers", optarg, 1, 1024, &o->workers))
+				return COFFER_EX_CONFIG;
+			break;
+		case O_BATCH:
+			if (opt_uint("--batch", optarg, 1, 4096, &o->batch))
+				return COFFER_EX_CONFIG;
+			break;
+		case O_RETAIN: {
+			long long h;
+			if (opt_ll("--marker-retention-hours", optarg, 1, 87600, &h))
+				return COFFER_EX_CONFIG;
+			o->marker_retention_h = (long)h;
+			break;
+		}
+		case O_DRAIN:
+			if (opt_uint("--drain-timeout-ms", optarg, 0, 3600000, &o->drain_timeout_ms))
+				return COFFER_EX_CONFIG;
+			break;
+		case O_MAXMSG:
+			if (opt_uint("--max-message-bytes", optarg, 1024, 32u * 1024 * 1024,
+			             &o->max_message_bytes))
+				return COFFER_EX_CONFIG;
+			break;
+		case O_STALL:
+			if (opt_uint("--stall-warn-ms", optarg, 100, 86400000, &o->stall_warn_ms))
+				return COFFER_EX_CONFIG;
+			break;
 		case O_LOG: o->log_level = optarg; break;
 		case O_HLISTEN:
 			o->http_listen = strcmp(optarg, "off") == 0 ? NULL : optarg;
+			o->rest_port = NULL;
 			break;
 		case O_HPORTFILE: o->http_port_file = optarg; break;
 		case O_HTHREADS:
 			if (opt_uint("--http-threads", optarg, 1, 256, &o->http_threads))
-				return 2;
+				return COFFER_EX_CONFIG;
 			break;
 		case O_HCONNS:
 			if (opt_uint("--http-max-connections", optarg, 1, 65536, &o->http_conns))
-				return 2;
+				return COFFER_EX_CONFIG;
 			break;
 		case O_HTIMEOUT:
 			if (opt_uint("--http-timeout-s", optarg, 1, 3600, &o->http_timeout_s))
-				return 2;
+				return COFFER_EX_CONFIG;
 			break;
 		case O_HBODY:
 			if (opt_uint("--http-max-body", optarg, 0, 1u << 30, &o->http_max_body))
-				return 2;
+				return COFFER_EX_CONFIG;
 			break;
 		case O_HURL:
 			if (opt_uint("--http-max-url", optarg, 16, ROUTER_MAX_PATH, &o->http_max_url))
-				return 2;
+				return COFFER_EX_CONFIG;
 			break;
 		case O_HELP: usage(stdout); exit(0);
 		case O_VERSION:
@@ -355,9 +393,14 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		char addr[256], err[128];
 		unsigned port;
 		if (http_parse_listen(o->http_listen, addr, sizeof addr, &port, err, sizeof err) != 0) {
-			fprintf(stderr, "cofferd: bad --http-listen '%s' (%s; ADDR:PORT, [V6]:PORT or off)\n",
-			        o->http_listen, err);
-			return 2;
+			if (o->rest_port)
+				fprintf(stderr, "cofferd: REST_PORT takes a port number, not '%s' (%s)\n",
+				        o->rest_port, err);
+			else
+				fprintf(stderr,
+				        "cofferd: bad --http-listen '%s' (%s; ADDR:PORT, [V6]:PORT or off)\n",
+				        o->http_listen, err);
+			return COFFER_EX_CONFIG;
 		}
 	}
 	if (optind < argc) {
@@ -440,6 +483,27 @@ static rd_kafka_conf_t *kafka_conf(const struct opts *o, const char *bootstrap, 
 	};
 	for (size_t i = 0; i < sizeof base / sizeof base[0]; i++)
 		rd_kafka_conf_set(c, base[i].k, base[i].v, err, sizeof err);
+	/* Message size (docs/configuration.md "Message size"): the consumer fetches far
+	 * more than the limit per partition, so that an oversize message is read whole and
+	 * dead-lettered instead of stalling its partition (the embedded Kafka does not
+	 * grow a fetch that is too small); the producer takes the limit plus room for
+	 * headers, and the dead letters of oversize messages are truncated to fit. */
+	unsigned long long limit = o->max_message_bytes;
+	unsigned long long fetch_part = limit * 2 > 16ull << 20 ? limit * 2 : 16ull << 20;
+	unsigned long long fetch_all = fetch_part > 50ull << 20 ? fetch_part : 50ull << 20;
+	unsigned long long receive = fetch_all + 512 > 100000000ull ? fetch_all + 512 : 100000000ull;
+	char fmb[24], fab[24], rmb[24], mmb[24];
+	snprintf(fmb, sizeof fmb, "%llu", fetch_part);
+	snprintf(fab, sizeof fab, "%llu", fetch_all);
+	snprintf(rmb, sizeof rmb, "%llu", receive);
+	snprintf(mmb, sizeof mmb, "%llu", limit + OUTBOX_HEADER_ROOM);
+	if (consumer) {
+		rd_kafka_conf_set(c, "fetch.message.max.bytes", fmb, err, sizeof err);
+		rd_kafka_conf_set(c, "fetch.max.bytes", fab, err, sizeof err);
+		rd_kafka_conf_set(c, "receive.message.max.bytes", rmb, err, sizeof err);
+	} else {
+		rd_kafka_conf_set(c, "message.max.bytes", mmb, err, sizeof err);
+	}
 	if (consumer) {
 		for (size_t i = 0; i < sizeof cons / sizeof cons[0]; i++)
 			rd_kafka_conf_set(c, cons[i].k, cons[i].v, err, sizeof err);
@@ -475,7 +539,12 @@ static rd_kafka_conf_t *kafka_conf(const struct opts *o, const char *bootstrap, 
 static int migrate_all(const struct opts *o, const char *const *sql_dirs)
 {
 	struct db_conn *db = db_new(&o->db, "migrate");
-	int rc = db_ensure(db, &stopping);
+	int rc = db_ensure_first(db, &stopping);
+	if (rc == COFFER_EINVAL) {
+		/* Logged once by db_ensure_first, naming the setting: waiting will not help. */
+		db_free(db);
+		return COFFER_EX_CONFIG;
+	}
 	if (rc == 0) {
 		/* Several cofferd may start together: one migrates at a time. */
 		rc = db_query(db, "DO GET_LOCK(CONCAT('coffer_migrate.', DATABASE()), 120)");
@@ -487,10 +556,47 @@ static int migrate_all(const struct opts *o, const char *const *sql_dirs)
 			rc = db_migrate(db, sql_dirs, reg_plugin(i)->desc->name, cu_now_us());
 	if (db_connected(db))
 		db_query(db, "DO RELEASE_LOCK(CONCAT('coffer_migrate.', DATABASE()))");
-	if (rc != 0)
+	if (rc != 0 && !stopping)
 		LOG_ERR("migrations failed error=\"%s\"", db_error(db));
+	if (rc == 0)
+		health_set(HEALTH_MIGRATIONS, true, NULL);
 	db_free(db);
 	return rc;
+}
+
+/* Directories that do not exist are configuration errors, not "nothing found":
+ * a mistyped --plugin-dir would start a cofferd that handles nothing, and a
+ * --sql-dir without the host's migrations would start on a schema never made. */
+static int check_dirs(const struct opts *o)
+{
+	for (size_t i = 0; i < o->nplugin_dirs; i++) {
+		if (access(o->plugin_dirs[i], R_OK) != 0) { /* a folder, or one .so file */
+			LOG_ERR("configuration error: plugin folder not found setting=--plugin-dir "
+			        "dir=%s error=\"%s\"",
+			        o->plugin_dirs[i], strerror(errno));
+			return -1;
+		}
+	}
+	bool host_found = false;
+	for (size_t i = 0; i < o->nsql_dirs; i++) {
+		if (access(o->sql_dirs[i], R_OK | X_OK) != 0) {
+			LOG_ERR("configuration error: migrations folder not found setting=--sql-dir dir=%s "
+			        "error=\"%s\"",
+			        o->sql_dirs[i], strerror(errno));
+			return -1;
+		}
+		char host[PATH_MAX];
+		snprintf(host, sizeof host, "%s/host", o->sql_dirs[i]);
+		host_found |= access(host, R_OK | X_OK) == 0;
+	}
+	if (!host_found) {
+		LOG_ERR("configuration error: no --sql-dir holds the host's migrations setting=--sql-dir "
+		        "dirs=%zu error=\"none has a host/ folder: the host's tables would never be "
+		        "made; add the directory of the installed or source sql/\"",
+		        o->nsql_dirs);
+		return -1;
+	}
+	return 0;
 }
 
 /* Signals are blocked everywhere and taken here, from the first moment, so that
@@ -537,6 +643,8 @@ int main(int argc, char **argv)
 		.features_refresh_ms = 2000,
 		.marker_retention_h = 168,
 		.drain_timeout_ms = 30000,
+		.max_message_bytes = DEF_MAX_MESSAGE_BYTES,
+		.stall_warn_ms = 30000,
 		.http_threads = 2,
 		.http_conns = 256,
 		.http_timeout_s = 5,
@@ -548,6 +656,7 @@ int main(int argc, char **argv)
 	const char *rest_port = env_or("REST_PORT", NULL);
 	snprintf(rest_listen, sizeof rest_listen, "127.0.0.1:%s", rest_port ? rest_port : "8080");
 	o.http_listen = rest_listen;
+	o.rest_port = rest_port;
 	db_params_from_env(&o.db);
 	o.bootstrap = env_or("BOOTSTRAP_SERVERS", "localhost:9092");
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
@@ -555,6 +664,11 @@ int main(int argc, char **argv)
 	int rc = parse_args(argc, argv, &o);
 	if (rc)
 		return rc;
+	if (o.db.bad && !o.db_port_given) {
+		unsigned port;
+		opt_env_uint("DB_PORT", 3306, 1, 65535, &port); /* prints the line naming it */
+		return COFFER_EX_CONFIG;
+	}
 	int lvl = log_parse_level(o.log_level);
 	if (lvl < 0) {
 		fprintf(stderr, "cofferd: unknown log level '%s'\n", o.log_level);
@@ -582,6 +696,8 @@ int main(int argc, char **argv)
 		o.sql_dirs[o.nsql_dirs++] = build_tree ? COFFER_SOURCE_DIR "/sql" : COFFER_SQL_DIR;
 	o.sql_dirs[o.nsql_dirs] = NULL;
 
+	if (check_dirs(&o) != 0)
+		return COFFER_EX_CONFIG;
 	for (size_t i = 0; i < o.nplugin_dirs; i++) {
 		if (access(o.plugin_dirs[i], R_OK) == 0 && strstr(o.plugin_dirs[i], ".so") &&
 		    strlen(strstr(o.plugin_dirs[i], ".so")) == 3)
@@ -590,6 +706,11 @@ int main(int argc, char **argv)
 			reg_load_dir(o.plugin_dirs[i]);
 	}
 	rc = reg_init_all();
+	if (reg_config_errors() > 0) {
+		/* A plugin setting that is not a number (logged, naming it): no guessing. */
+		reg_fini_all(o.keep_plugins);
+		return COFFER_EX_CONFIG;
+	}
 	if (o.list_plugins) {
 		list_plugins();
 		reg_fini_all(o.keep_plugins);
@@ -605,12 +726,12 @@ int main(int argc, char **argv)
 	if (!o.migrate_only)
 		health_start(&o.db);
 
-	if (migrate_all(&o, o.sql_dirs) != 0) {
+	rc = migrate_all(&o, o.sql_dirs);
+	if (rc != 0) {
 		health_stop();
 		reg_fini_all(o.keep_plugins);
-		return start_failed();
+		return rc == COFFER_EX_CONFIG ? COFFER_EX_CONFIG : start_failed();
 	}
-	health_set_migrated();
 	if (o.migrate_only) {
 		reg_fini_all(o.keep_plugins);
 		return 0;
@@ -648,15 +769,18 @@ int main(int argc, char **argv)
 	rd_kafka_conf_t *pconf = kafka_conf(&o, bootstrap, false);
 	rd_kafka_conf_t *cconf = kafka_conf(&o, bootstrap, true);
 	if (pconf == NULL || cconf == NULL)
-		return 2;
+		return COFFER_EX_CONFIG;
 	struct outbox_cfg ocfg = {.db = o.db, .producer_conf = pconf, .stopping = &stopping,
-	                          .drain_timeout_ms = o.drain_timeout_ms};
+	                          .drain_timeout_ms = o.drain_timeout_ms,
+	                          .max_message_bytes = o.max_message_bytes};
 	struct tasks_cfg tcfg = {.db = o.db, .stopping = &stopping,
 	                         .features_refresh_ms = o.features_refresh_ms,
 	                         .features_default = o.features_default,
 	                         .marker_retention_us = o.marker_retention_h * 3600LL * 1000000LL};
 	struct bus_cfg bcfg = {.consumer_conf = cconf, .db = o.db, .workers = o.workers,
 	                       .batch = o.batch, .stopping = &stopping,
+	                       .max_message_bytes = o.max_message_bytes,
+	                       .stall_warn_ms = o.stall_warn_ms,
 	                       .cluster_id = o.embedded ? embedded_cluster_id() : NULL};
 	if (outbox_start(&ocfg) != 0)
 		return start_failed();

@@ -237,18 +237,29 @@ int outbox_write_events(struct coffer_txn *t, int64_t now_us)
 	return rc;
 }
 
+/* The limit dead-letter copies are sized to (--max-message-bytes), minus room for
+ * Kafka's record framing, so that the copy of a message as large as the limit
+ * still fits a broker whose message.max.bytes is the limit. */
+static unsigned dl_limit = 1024 * 1024;
+#define DL_FRAMING 1024
+
+static size_t dl_budget(void)
+{
+	return dl_limit > 4 * DL_FRAMING ? dl_limit - DL_FRAMING : dl_limit / 2;
+}
+
 int outbox_write_dead_letter(struct db_conn *db, const rd_kafka_message_t *m,
                              const char *tenant_id, const char *reason, int64_t now_us)
 {
 	rd_kafka_headers_t *orig = NULL;
 	rd_kafka_message_headers(m, &orig);
 	size_t cnt = orig ? rd_kafka_header_cnt(orig) : 0;
-	if (cnt > 60)
-		cnt = 60;
+	if (cnt > 58)
+		cnt = 58;
 	const char *names[64];
 	const void *vals[64];
 	size_t lens[64];
-	size_t n = 0;
+	size_t n = 0, orig_bytes = 0;
 	for (size_t i = 0; i < cnt; i++) {
 		const char *name;
 		const void *v;
@@ -256,8 +267,22 @@ int outbox_write_dead_letter(struct db_conn *db, const rd_kafka_message_t *m,
 		if (rd_kafka_header_get_all(orig, i, &name, &v, &l) == RD_KAFKA_RESP_ERR_NO_ERROR) {
 			names[n] = name;
 			vals[n] = v ? v : "";
-			lens[n++] = v ? l : 0;
+			lens[n] = v ? l : 0;
+			orig_bytes += 6 + strlen(name) + lens[n++];
 		}
+	}
+	size_t budget = dl_budget();
+	const void *key = m->key;
+	size_t key_len = m->key ? m->key_len : 0;
+	char dropped[24] = "", key_dropped[24] = "", truncated[24] = "";
+	if (key_len > budget / 4) {
+		snprintf(key_dropped, sizeof key_dropped, "%zu", key_len);
+		key = NULL;
+		key_len = 0;
+	}
+	if (orig_bytes > budget / 4) {
+		snprintf(dropped, sizeof dropped, "%zu", n);
+		n = 0;
 	}
 	char part[16], off[24];
 	snprintf(part, sizeof part, "%d", (int)m->partition);
@@ -272,11 +297,35 @@ int outbox_write_dead_letter(struct db_conn *db, const rd_kafka_message_t *m,
 		vals[n] = extra[i][1];
 		lens[n++] = strlen(extra[i][1]);
 	}
-	size_t cap = 1024 + m->len / 4;
+	if (dropped[0]) {
+		names[n] = "DEAD_LETTER_HEADERS_DROPPED";
+		vals[n] = dropped;
+		lens[n++] = strlen(dropped);
+	}
+	if (key_dropped[0]) {
+		names[n] = "DEAD_LETTER_KEY_DROPPED";
+		vals[n] = key_dropped;
+		lens[n++] = strlen(key_dropped);
+	}
+	size_t cap = 64 + 6 + sizeof "DEAD_LETTER_TRUNCATED" + sizeof truncated;
 	for (size_t i = 0; i < n; i++)
 		cap += 6 + strlen(names[i]) + lens[i];
+	/* A copy that would not fit keeps the start of the payload and says so. */
+	size_t payload_len = m->payload ? m->len : 0;
+	if (cap + key_len + payload_len > budget) {
+		snprintf(truncated, sizeof truncated, "%zu", payload_len);
+		payload_len = budget > cap + key_len ? budget - cap - key_len : 0;
+		names[n] = "DEAD_LETTER_TRUNCATED";
+		vals[n] = truncated;
+		lens[n++] = strlen(truncated);
+	}
 	unsigned char *hdr = malloc(cap);
+	if (hdr == NULL)
+		return -ENOMEM;
 	size_t hl = outbox_headers_encode(names, vals, lens, n, hdr, cap);
+	if (truncated[0])
+		LOG_WRN("event=dead_letter_truncated payload_bytes=%s kept_bytes=%zu limit=%u%s", truncated,
+		        payload_len, dl_limit, dropped[0] ? " headers=dropped" : "");
 	char id[37];
 	cu_uuid_new(id);
 	int rc = db_exec(db,
@@ -284,8 +333,8 @@ int outbox_write_dead_letter(struct db_conn *db, const rd_kafka_message_t *m,
 	                 "payload, created_at) VALUES (?,?,?,?,?,?,?)",
 	                 COFFER_ARGS(COFFER_B(id, 36), COFFER_S(tenant_id ? tenant_id : ""),
 	                             COFFER_S(reg_topic("DEAD_LETTER_TOPIC")),
-	                             m->key ? COFFER_B(m->key, m->key_len) : COFFER_NULLV,
-	                             COFFER_B(hdr, hl), COFFER_B(m->payload ? m->payload : "", m->len),
+	                             key ? COFFER_B(key, key_len) : COFFER_NULLV,
+	                             COFFER_B(hdr, hl), COFFER_B(m->payload ? m->payload : "", payload_len),
 	                             COFFER_T(now_us)),
 	                 NULL);
 	free(hdr);
@@ -298,7 +347,20 @@ struct row {
 	uint64_t id;
 	bool done;
 	bool failed;
+	bool too_large;   /* the producer or the broker refused it as too large: permanent */
+	bool stub;        /* its stand-in was produced (opaque of that delivery) */
+	bool gave_up;     /* even the stand-in was refused as too large: deleted, logged */
+	size_t bytes;     /* key + headers + payload, for the log */
 };
+
+/* Too large is permanent: the same row would fail every round, block the rows
+ * behind it and slow everything with the back-off. */
+static bool size_error(rd_kafka_resp_err_t err)
+{
+	return err == RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE ||
+	       err == RD_KAFKA_RESP_ERR_RECORD_LIST_TOO_LARGE ||
+	       err == RD_KAFKA_RESP_ERR_INVALID_MSG_SIZE;
+}
 
 static struct {
 	struct outbox_cfg cfg;
@@ -332,7 +394,14 @@ static void dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
 	if (r == NULL)
 		return;
 	metrics_published(!m->err);
-	if (m->err) {
+	if (m->err && size_error(m->err) && r->stub) {
+		r->gave_up = true;
+		LOG_ERR("event=publish_gave_up id=%llu bytes=%zu error=\"%s\": even its truncated "
+		        "stand-in is too large; the row is deleted",
+		        (unsigned long long)r->id, r->bytes, rd_kafka_err2str(m->err));
+	} else if (m->err && size_error(m->err)) {
+		r->too_large = true;
+	} else if (m->err) {
 		r->failed = true;
 		LOG_WRN("publish failed topic=%s error=\"%s\": will retry", rd_kafka_topic_name(m->rkt),
 		        rd_kafka_err2str(m->err));
@@ -345,6 +414,73 @@ static void dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
 struct produce_ctx {
 	size_t produced;
 };
+
+/* What is kept of a row that cannot be published: the start of its payload. */
+#define STUB_PAYLOAD 4096
+
+/* The stand-in for row @p r, which is too large for the producer or the broker:
+ * on DEAD_LETTER_TOPIC, with its key, its headers (when they are small), the first
+ * STUB_PAYLOAD bytes of its payload and COFFER_PUBLISH_ERROR (what happened),
+ * COFFER_PUBLISH_TOPIC (where it was going), DEAD_LETTER_TRUNCATED (the payload's
+ * length). The row is deleted once the stand-in is acknowledged. */
+static void produce_stub(struct row *r, const char *topic, const void *kp, size_t kl,
+                         const unsigned char *hdr, size_t hl, const void *pl, size_t pll,
+                         const char *why)
+{
+	rd_kafka_headers_t *h = hl <= 16384 ? headers_decode(hdr, hl) : rd_kafka_headers_new(4);
+	rd_kafka_header_remove(h, "DEAD_LETTER_TRUNCATED");
+	char msg[512], len[24];
+	snprintf(msg, sizeof msg, "too large to publish: %zu bytes (%s)", r->bytes, why);
+	snprintf(len, sizeof len, "%zu", pll);
+	rd_kafka_header_add(h, "COFFER_PUBLISH_ERROR", -1, msg, -1);
+	rd_kafka_header_add(h, "COFFER_PUBLISH_TOPIC", -1, topic, -1);
+	rd_kafka_header_add(h, "DEAD_LETTER_TRUNCATED", -1, len, -1);
+	const char *dlt = reg_topic("DEAD_LETTER_TOPIC");
+	LOG_WRN("event=publish_too_large id=%llu topic=%s bytes=%zu error=\"%s\" action=\"a "
+	        "truncated stand-in goes to %s; the row is deleted then\"",
+	        (unsigned long long)r->id, topic, r->bytes, why, dlt);
+	r->stub = true;
+	r->too_large = false;
+	for (;;) {
+		rd_kafka_resp_err_t err = rd_kafka_producev(
+			P.rk, RD_KAFKA_V_TOPIC(dlt), RD_KAFKA_V_KEY(kp, kl),
+			RD_KAFKA_V_VALUE((void *)pl, pll < STUB_PAYLOAD ? pll : STUB_PAYLOAD),
+			RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_HEADERS(h),
+			RD_KAFKA_V_OPAQUE(r), RD_KAFKA_V_END);
+		if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+			P.outstanding++;
+			return;
+		}
+		if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+			rd_kafka_poll(P.rk, 10);
+			continue;
+		}
+		rd_kafka_headers_destroy(h);
+		if (size_error(err)) {
+			r->gave_up = true;
+			LOG_ERR("event=publish_gave_up id=%llu bytes=%zu error=\"%s\": even its truncated "
+			        "stand-in is too large; the row is deleted",
+			        (unsigned long long)r->id, r->bytes, rd_kafka_err2str(err));
+		} else {
+			r->failed = true;
+			LOG_ERR("produce failed topic=%s error=\"%s\"", dlt, rd_kafka_err2str(err));
+		}
+		return;
+	}
+}
+
+/* A row the broker refused as too large, read again by id for its stand-in. */
+static int stub_row(void *ud, const struct coffer_row *row)
+{
+	struct row *r = ud;
+	char topic[256];
+	snprintf(topic, sizeof topic, "%.*s", (int)row->col[0].v.s.n, row->col[0].v.s.p);
+	const struct coffer_val *key = &row->col[1], *hdr = &row->col[2], *pl = &row->col[3];
+	produce_stub(r, topic, key->t == COFFER_V_STR ? key->v.s.p : NULL,
+	             key->t == COFFER_V_STR ? key->v.s.n : 0, (const unsigned char *)hdr->v.s.p,
+	             hdr->v.s.n, pl->v.s.p, pl->v.s.n, "refused by the broker");
+	return 0;
+}
 
 static int produce_row(void *ud, const struct coffer_row *row)
 {
@@ -359,6 +495,7 @@ static int produce_row(void *ud, const struct coffer_row *row)
 	rd_kafka_headers_t *h = headers_decode((const unsigned char *)hdr->v.s.p, hdr->v.s.n);
 	const void *kp = key->t == COFFER_V_STR ? key->v.s.p : NULL;
 	size_t kl = key->t == COFFER_V_STR ? key->v.s.n : 0;
+	r->bytes = kl + hdr->v.s.n + pl->v.s.n;
 	for (;;) {
 		rd_kafka_resp_err_t err = rd_kafka_producev(
 			P.rk, RD_KAFKA_V_TOPIC(topic),
@@ -374,9 +511,14 @@ static int produce_row(void *ud, const struct coffer_row *row)
 			rd_kafka_poll(P.rk, 10);
 			continue;
 		}
-		LOG_ERR("produce failed topic=%s error=\"%s\"", topic, rd_kafka_err2str(err));
 		metrics_published(false);
 		rd_kafka_headers_destroy(h);
+		if (size_error(err)) {
+			produce_stub(r, topic, kp, kl, (const unsigned char *)hdr->v.s.p, hdr->v.s.n,
+			             pl->v.s.p, pl->v.s.n, rd_kafka_err2str(err));
+			break;
+		}
+		LOG_ERR("produce failed topic=%s error=\"%s\"", topic, rd_kafka_err2str(err));
 		r->failed = true;
 		break;
 	}
@@ -390,7 +532,7 @@ static int delete_delivered(void)
 	size_t k = 0;
 	int rc = 0;
 	for (size_t i = 0; i <= P.nrows && rc == 0; i++) {
-		if (i < P.nrows && P.rows[i].done)
+		if (i < P.nrows && (P.rows[i].done || P.rows[i].gave_up))
 			args[k++] = COFFER_U(P.rows[i].id);
 		if (k == DELETE_CHUNK || (i == P.nrows && k > 0)) {
 			for (size_t j = k; j < DELETE_CHUNK; j++)
@@ -472,6 +614,19 @@ static int publish_round(void)
 	}
 	while (P.outstanding > 0 && !(P.stop && mono_ms() > P.deadline_ms))
 		rd_kafka_poll(P.rk, 50);
+	/* Rows the broker refused as too large: their stand-ins, in this round. */
+	bool stubs = false;
+	for (size_t i = 0; i < P.nrows && db_connected(P.db); i++) {
+		if (!P.rows[i].too_large)
+			continue;
+		stubs = true;
+		if (db_select(P.db, "SELECT topic, msg_key, headers, payload FROM coffer_outbox "
+		                    "WHERE id = ?",
+		              COFFER_ARGS(COFFER_U(P.rows[i].id)), stub_row, &P.rows[i]) != 0)
+			P.rows[i].failed = true;
+	}
+	while (stubs && P.outstanding > 0 && !(P.stop && mono_ms() > P.deadline_ms))
+		rd_kafka_poll(P.rk, 50);
 	if (P.nrows == 0)
 		return 0;
 	int drc = delete_delivered();
@@ -482,7 +637,7 @@ static int publish_round(void)
 	}
 	size_t failed = 0;
 	for (size_t i = 0; i < P.nrows; i++)
-		failed += !P.rows[i].done;
+		failed += !P.rows[i].done && !P.rows[i].gave_up;
 	if (failed)
 		return COFFER_ETRANSIENT;
 	return (int)P.nrows;
@@ -576,6 +731,8 @@ static void *publisher_main(void *arg)
 int outbox_start(const struct outbox_cfg *cfg)
 {
 	P.cfg = *cfg;
+	if (cfg->max_message_bytes)
+		dl_limit = cfg->max_message_bytes;
 	char err[512];
 	rd_kafka_conf_set_dr_msg_cb(cfg->producer_conf, dr_cb);
 	P.conf = rd_kafka_conf_dup(cfg->producer_conf);

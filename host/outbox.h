@@ -32,8 +32,16 @@ int outbox_stage_flush(struct db_conn *db, struct outbox_stage *s);
 void outbox_stage_clear(struct outbox_stage *s);
 void outbox_stage_free(struct outbox_stage *s);
 
+/* Room for headers and framing above --max-message-bytes: the producer's
+ * message.max.bytes is the limit plus this. */
+#define OUTBOX_HEADER_ROOM (64u * 1024u)
+
 /* Write a dead-letter copy of @p m with the original headers plus DEAD_LETTER_REASON,
- * DEAD_LETTER_TOPIC, DEAD_LETTER_PARTITION, DEAD_LETTER_OFFSET. */
+ * DEAD_LETTER_TOPIC, DEAD_LETTER_PARTITION, DEAD_LETTER_OFFSET. A copy that would
+ * be larger than --max-message-bytes keeps the start of the payload only and says
+ * so: DEAD_LETTER_TRUNCATED = the original payload length in bytes (and, when the
+ * original headers alone were too large, they are left out and
+ * DEAD_LETTER_HEADERS_DROPPED = how many). */
 int outbox_write_dead_letter(struct db_conn *db, const rd_kafka_message_t *m,
                              const char *tenant_id, const char *reason, int64_t now_us);
 
@@ -46,6 +54,7 @@ struct outbox_cfg {
 	rd_kafka_conf_t *producer_conf;   /* taken */
 	const volatile bool *stopping;    /* drain what is left, then return */
 	unsigned drain_timeout_ms;        /* after stopping, give up after this */
+	unsigned max_message_bytes;       /* dead-letter copies fit in this; 0 = 1 MiB */
 };
 
 /* Start the publisher thread. */

@@ -64,6 +64,8 @@ const char *reg_pname(const struct plugin *p)
 
 void reg_set_initing(coffer_ctx *ctx) { initing = ctx; }
 
+coffer_ctx *reg_initing(void) { return initing; }
+
 bool reg_provided(const struct plugin *p, const char *svc)
 {
 	for (size_t i = 0; i < nservices; i++)

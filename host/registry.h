@@ -92,6 +92,8 @@ int reg_load_dir(const char *dir);
 /* init in dependency order; a failing init is undone; a required plugin's failure
  * (or of one it needs) returns an error. */
 int reg_init_all(void);
+/* Plugin settings read during init that were not numbers (each logged). */
+size_t reg_config_errors(void);
 void reg_start_all(void);
 void reg_reconfigure_all(void);
 void reg_stop_all(void);
@@ -137,6 +139,7 @@ bool reg_name_valid(const char *s);                                /* [a-z][a-z0
 const char *reg_pname(const struct plugin *p);
 /* The plugin whose init runs (registration is allowed for it only), or NULL. */
 void reg_set_initing(coffer_ctx *ctx);
+coffer_ctx *reg_initing(void);
 bool reg_provided(const struct plugin *p, const char *svc);
 void reg_unregister(struct plugin *p);
 void reg_free_all(void);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "opts.h"
 
 struct kv {
 	char *k, *v;
@@ -114,17 +115,43 @@ const char *reg_config(coffer_ctx *ctx, const char *key, const char *def)
 	return v ? v : def;
 }
 
+/* Plugin settings read during init that are not numbers: cofferd does not start. */
+static size_t config_errors;
+
+size_t reg_config_errors(void) { return config_errors; }
+
+/* A setting that is not a decimal integer ("x", "", " 7", "7ms", "0x10") is an
+ * error during init (the plugin reads its settings there): logged naming the
+ * --set key and the environment variable, and cofferd exits 78. Read later (a
+ * reconfigure), it is logged and the default is used: a running cofferd does not
+ * stop for it. */
 int64_t reg_config_int(coffer_ctx *ctx, const char *key, int64_t def)
 {
 	const char *v = reg_config(ctx, key, NULL);
 	if (v == NULL)
 		return def;
-	char *end;
-	errno = 0;
-	long long x = strtoll(v, &end, 10);
-	if (errno || end == v || *end) {
-		LOG_WRN("setting is not a number plugin=%s key=%s value=\"%s\" default=%lld",
-		        ctx ? reg_pname(ctx->p) : "?", key, v, (long long)def);
+	long long x;
+	if (!opt_parse_ll(v, INT64_MIN, INT64_MAX, &x)) {
+		const char *plugin = ctx ? reg_pname(ctx->p) : "host";
+		char env[256];
+		size_t j = (size_t)snprintf(env, sizeof env, "COFFER_");
+		for (const char *s = plugin; *s && j + 1 < sizeof env; s++)
+			env[j++] = (char)toupper((unsigned char)*s);
+		if (j + 1 < sizeof env)
+			env[j++] = '_';
+		for (const char *s = key; *s && j + 1 < sizeof env; s++)
+			env[j++] = (char)toupper((unsigned char)*s);
+		env[j] = '\0';
+		if (reg_initing() != NULL) {
+			config_errors++;
+			LOG_ERR("configuration error: plugin setting is not a number setting=%s.%s env=%s "
+			        "value=\"%s\"",
+			        plugin, key, env, v);
+		} else {
+			LOG_WRN("plugin setting is not a number setting=%s.%s env=%s value=\"%s\" "
+			        "using=%lld",
+			        plugin, key, env, v, (long long)def);
+		}
 		return def;
 	}
 	return x;

@@ -23,6 +23,8 @@ integration_tests = \
 	tests/integration/batch_isolation.sh \
 	tests/integration/startup_sigterm.sh \
 	tests/integration/db_outage.sh \
+	tests/integration/fail_fast.sh \
+	tests/integration/oversize.sh \
 	tests/integration/readyz.sh \
 	tests/integration/metrics.sh \
 	tests/integration/consumer_lag.sh \

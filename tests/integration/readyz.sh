@@ -42,6 +42,9 @@ check_eq "/metrics reports coffer_ready 1" "$(OBS_INSTANCE=a obs_value coffer_re
 check "/readyz answers 503 while MariaDB is stopped" \
 	wait_until 10 '[[ $(obs_code /readyz) == 503 ]]'
 check "the reason names the database" eval '[[ $(obs_body /readyz) == "database unreachable"* ]]'
+say "503 reason while MariaDB is stopped: $(obs_body /readyz)"
+check "the reason says since when" \
+	eval '[[ $(obs_body /readyz) =~ ^"database unreachable since "[0-9]+s ]]'
 check_eq "/healthz still answers 200" "$(obs_code /healthz)" 200
 "$DEVDB" resume "$DEVDB_DIR" >/dev/null 2>>"$IT_W/devdb.log" || die "devdb resume failed"
 check "/readyz answers 200 again after MariaDB is back" \

@@ -4,9 +4,11 @@
 # and its PUT_DONE event carries exactly the four tenant headers re-encoded
 # (versions 2-byte big-endian), a fresh EVENT_ID (not the command's), then
 # traceparent/tracestate when the command had them; its key is the id as 8
-# bytes little-endian. The tenant id is lowercased; a header given twice
-# counts with its last value; kcat messages without version headers (or with
-# versions that are not 2 bytes) are version 0.0, not dead letters.
+# bytes little-endian. The tenant id is lowercased; kcat messages without
+# version headers (or with versions that are not 2 bytes) are version 0.0, not
+# dead letters. docs/architecture.md "Tenant headers": a TENANT_ID given twice
+# with different values is dead-lettered (the same value twice, in any letter
+# case, is one tenant and passes); a REGION holding a NUL byte is dead-lettered.
 . "$(dirname "$0")/lib.sh"
 it_init
 require_tools kcat
@@ -20,6 +22,8 @@ T_KCAT=$(uuid)
 T_SHORT=$(uuid)
 T_FIRST=$(uuid)
 T_LAST=$(uuid)
+T_SAME=$(uuid)
+T_NUL=$(uuid)
 CMD_EID=$(uuid)
 TP=00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01
 
@@ -34,9 +38,15 @@ kcat_send COMMAND_TOPIC_PROBE 11 '{"type":"PUT","body":{"id":11,"value":"short"}
 	-H "TENANT_ID=$T_SHORT" -H REGION=ap -H MAJOR_VERSION=834 -H MINOR_VERSION=7
 kcat_send COMMAND_TOPIC_PROBE 12 '{"type":"PUT","body":{"id":12,"value":"twice"}}' \
 	-H "TENANT_ID=$T_FIRST" -H "TENANT_ID=$T_LAST"
+kcat_send COMMAND_TOPIC_PROBE 13 '{"type":"PUT","body":{"id":13,"value":"same twice"}}' \
+	-H "TENANT_ID=$T_SAME" -H "TENANT_ID=${T_SAME^^}"
+# "a\0b": 61 00 62.
+send COMMAND_TOPIC_PROBE PUT '{"body":{"id":14,"value":"nul"}}' --tenant "$T_NUL" --header-hex REGION=610062 \
+	--version 83.1 --key 14
+send COMMAND_TOPIC_PROBE PUT '{"body":{"id":15,"value":"last"}}' --tenant "$T" --region eu-west --key 15
 
-watch_all EVENT_TOPIC_PROBE_STATUS 6 15000 >"$IT_W/events"
-check_eq "six PUT_DONE events published" "$(jq -s 'map(select(.value.type == "PUT_DONE")) | length' "$IT_W/events")" 6
+watch_all EVENT_TOPIC_PROBE_STATUS 7 15000 >"$IT_W/events"
+check_eq "seven PUT_DONE events published" "$(jq -s 'map(select(.value.type == "PUT_DONE")) | length' "$IT_W/events")" 7
 ev() { jq -c "select(.value.id == $1)" "$IT_W/events" | head -n1; }
 
 say "PUT 7: --tenant --region eu-west --version 83.1 --event-id"
@@ -100,10 +110,31 @@ check_eq "versions that are not 2 bytes read as 0" \
 E=$(ev 11)
 check_eq "its event says 0.0" "$(jq -c '[.headers.MAJOR_VERSION, .headers.MINOR_VERSION]' <<<"$E")" '[0,0]'
 
-say "PUT 12 from kcat: TENANT_ID twice"
-check_eq "the last TENANT_ID counts" \
-	"$(sql "SELECT tenant_id FROM probe_items WHERE id = 12")" "$T_LAST"
-check_eq "the event carries the last one" "$(jq -r '.headers.TENANT_ID' <<<"$(ev 12)")" "$T_LAST"
+check "every message has its processed-marker" \
+	wait_until 15 '[[ $(sql "SELECT COUNT(*) FROM coffer_processed") == 9 ]]'
+check "the outbox is empty (everything published)" \
+	wait_until 15 '[[ $(sql "SELECT COUNT(*) FROM coffer_outbox") == 0 ]]'
+# Everything is published: the topic read to its end holds every dead letter.
+kcat -C -b "$(bootstrap)" -t coffer.dead-letter -o beginning -e -J 2>/dev/null >"$IT_W/dead"
+# dl FIRST_KEY_BYTE: the DEAD_LETTER_REASON of the dead letter whose key starts with it.
+dl() {
+	jq -r --argjson k "$1" 'select(.key | explode | .[0] == $k) | .headers as $a |
+		[range(0; $a | length; 2) | select($a[.] == "DEAD_LETTER_REASON") | $a[. + 1]] | first' "$IT_W/dead"
+}
+check_eq "two messages were dead-lettered" "$(grep -c . "$IT_W/dead")" 2
 
-check_eq "nothing was dead-lettered" "$(dead_letters)" 0
+say "PUT 12 from kcat: TENANT_ID twice, two tenants"
+check_eq "not applied for either tenant" "$(sql "SELECT COUNT(*) FROM probe_items WHERE id = 12")" 0
+check_eq "no event for it" "$(ev 12)" ""
+# kcat's key "12": its first byte is "1" (49).
+check_eq "dead-lettered with the reason" "$(dl 49)" "TENANT_ID header given twice with different values"
+
+say "PUT 13 from kcat: the same TENANT_ID twice (lower and upper case)"
+check_eq "applied once, for that tenant" \
+	"$(sql "SELECT tenant_id, count FROM probe_items WHERE id = 13")" "$(printf '%s\t1' "$T_SAME")"
+
+say "PUT 14: REGION holding a NUL byte"
+check_eq "not applied (not stored cut at the NUL)" "$(sql "SELECT COUNT(*) FROM probe_items WHERE id = 14")" 0
+check_eq "no event for it" "$(ev 14)" ""
+check_eq "dead-lettered with the reason" "$(dl 14)" "REGION header holds a NUL byte"
 it_finish

@@ -69,6 +69,12 @@ tests_unit_test_loader_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_loader_LDADD = host/libcofferhost.la $(TEST_LDADD)
 EXTRA_tests_unit_test_loader_DEPENDENCIES = $(loader_fixtures) tests/fixtures/probe.la
 
+# Strict numeric settings (host/opts.c) and the readiness state (host/health.c).
+check_PROGRAMS += tests/unit/test_opts
+TESTS += tests/unit/test_opts
+tests_unit_test_opts_SOURCES = tests/unit/test_opts.c
+tests_unit_test_opts_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_opts_LDADD = host/libcofferhost.la $(TEST_LDADD)
 # The offset rule: commit only up to the first message that has not committed.
 check_PROGRAMS += tests/unit/test_offsets
 TESTS += tests/unit/test_offsets
