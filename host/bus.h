@@ -2,6 +2,7 @@
 #ifndef COFFER_HOST_BUS_H
 #define COFFER_HOST_BUS_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <librdkafka/rdkafka.h>
 
@@ -12,7 +13,7 @@ struct bus_cfg {
 	struct db_params db;
 	unsigned workers;
 	unsigned batch;                   /* max messages per transaction */
-	const volatile bool *stopping;
+	const atomic_bool *stopping;
 	/* Markers' cluster id; NULL = ask the cluster. The embedded Kafka passes its own:
 	 * the mock's id derives from a heap address and can repeat across runs. */
 	const char *cluster_id;

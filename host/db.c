@@ -4,6 +4,7 @@
  * used for transaction control and migration files. */
 #include "db.h"
 
+#include <stdatomic.h>
 #include <dirent.h>
 #include <errno.h>
 #include <mysql.h>
@@ -197,7 +198,7 @@ static int64_t mono_ms(void)
  * a minute (with the count), so a long outage does not flood the log. */
 #define DB_RETRY_LOG_MS 60000
 
-static int ensure(struct db_conn *c, const volatile bool *stop, bool fail_fast)
+static int ensure(struct db_conn *c, const atomic_bool *stop, bool fail_fast)
 {
 	if (c->up)
 		return 0;
@@ -242,9 +243,9 @@ static int ensure(struct db_conn *c, const volatile bool *stop, bool fail_fast)
 	}
 }
 
-int db_ensure(struct db_conn *c, const volatile bool *stop) { return ensure(c, stop, false); }
+int db_ensure(struct db_conn *c, const atomic_bool *stop) { return ensure(c, stop, false); }
 
-int db_ensure_first(struct db_conn *c, const volatile bool *stop) { return ensure(c, stop, true); }
+int db_ensure_first(struct db_conn *c, const atomic_bool *stop) { return ensure(c, stop, true); }
 
 /* ------------------------------------------------------------------ errors */
 

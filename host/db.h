@@ -2,6 +2,7 @@
 #ifndef COFFER_HOST_DB_H
 #define COFFER_HOST_DB_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -25,12 +26,12 @@ void db_free(struct db_conn *c);
 
 /* Connect if needed, retrying with backoff (100 ms doubling to 5 s) while
  * *stop is false (stop may be NULL: try once). 0 or COFFER_ETRANSIENT. */
-int db_ensure(struct db_conn *c, const volatile bool *stop);
+int db_ensure(struct db_conn *c, const atomic_bool *stop);
 bool db_connected(const struct db_conn *c);
 /* db_ensure for the first connection of the process: a login the server refuses
  * (wrong password, unknown database, access denied: waiting does not heal it) is
  * logged once, naming the setting, and returns COFFER_EINVAL instead of retrying. */
-int db_ensure_first(struct db_conn *c, const volatile bool *stop);
+int db_ensure_first(struct db_conn *c, const atomic_bool *stop);
 /* The setting to fix when the last connection error cannot heal, else NULL. */
 const char *db_fatal_setting(const struct db_conn *c);
 

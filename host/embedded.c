@@ -8,6 +8,7 @@
  * port. */
 #include "embedded.h"
 
+#include <stdatomic.h>
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdbool.h>
@@ -33,7 +34,7 @@ static char bootstrap[512];
 static int listen_fd = -1;
 static struct sockaddr_in broker_addr;
 static pthread_t acceptor;
-static volatile int stop_fwd;
+static atomic_int stop_fwd;
 static char cluster_id[64];
 
 const char *embedded_cluster_id(void) { return cluster_id; }

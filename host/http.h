@@ -5,6 +5,7 @@
 #ifndef COFFER_HOST_HTTP_H
 #define COFFER_HOST_HTTP_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -19,7 +20,7 @@ struct http_cfg {
 	size_t max_url;              /* request target bytes: 414 */
 	const char *port_file;       /* write the bound "ADDR:PORT" here (tests), or NULL */
 	struct db_params db;
-	const volatile bool *stopping;
+	const atomic_bool *stopping;
 };
 
 /* Parse --http-listen / REST_PORT into @p addr (ADDR or V6 without brackets, at

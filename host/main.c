@@ -5,6 +5,7 @@
  * their offsets are committed, the outbox is drained, plugins stop and fini. */
 #include "config.h"
 
+#include <stdatomic.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -43,8 +44,8 @@ static const char *const known_topics[] = {
 	"DEAD_LETTER_TOPIC",            NULL,
 };
 
-static volatile bool stopping;
-static volatile bool running;  /* the tasks thread exists: SIGHUP can reload */
+static atomic_bool stopping;
+static atomic_bool running;  /* the tasks thread exists: SIGHUP can reload */
 static sigset_t sigs;
 
 struct opts {

@@ -8,6 +8,7 @@
  * publishes again; consumers de-duplicate on EVENT_ID. */
 #include "outbox.h"
 
+#include <stdatomic.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -375,7 +376,7 @@ static struct {
 	size_t nrows;
 	size_t outstanding;
 	bool have_lock;
-	volatile bool stop;              /* set by outbox_join, after every writer stopped */
+	atomic_bool stop;              /* set by outbox_join, after every writer stopped */
 	int64_t deadline_ms;             /* while stopping: give up publishing after this */
 	rd_kafka_conf_t *conf;           /* a copy, to recreate the producer after a fatal error */
 } P = {.lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER};
@@ -749,6 +750,8 @@ int outbox_start(const struct outbox_cfg *cfg)
 
 long outbox_join(void)
 {
+	/* The deadline is written before the (sequentially consistent) store to
+	 * P.stop: a publisher that sees stop also sees the deadline. */
 	P.deadline_ms = mono_ms() + P.cfg.drain_timeout_ms;
 	P.stop = true;
 	outbox_kick();

@@ -3,6 +3,7 @@
 #ifndef COFFER_HOST_OUTBOX_H
 #define COFFER_HOST_OUTBOX_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -52,7 +53,7 @@ size_t outbox_headers_encode(const char *const *names, const void *const *vals,
 struct outbox_cfg {
 	struct db_params db;
 	rd_kafka_conf_t *producer_conf;   /* taken */
-	const volatile bool *stopping;    /* drain what is left, then return */
+	const atomic_bool *stopping;    /* drain what is left, then return */
 	unsigned drain_timeout_ms;        /* after stopping, give up after this */
 	unsigned max_message_bytes;       /* dead-letter copies fit in this; 0 = 1 MiB */
 };

@@ -4,6 +4,7 @@
  * a snapshot that message handling consults without touching the database. */
 #include "tasks.h"
 
+#include <stdatomic.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -30,7 +31,7 @@ static struct db_conn *db;
 static pthread_rwlock_t feat_lock = PTHREAD_RWLOCK_INITIALIZER;
 static struct feature *feats;
 static size_t nfeats;
-static volatile bool reload_requested;
+static atomic_bool reload_requested;
 static struct coffer_txn txn;
 
 bool tenants_enabled(const char *plugin, const char *tenant)

@@ -3,6 +3,7 @@
 #ifndef COFFER_HOST_TASKS_H
 #define COFFER_HOST_TASKS_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -10,7 +11,7 @@
 
 struct tasks_cfg {
 	struct db_params db;
-	const volatile bool *stopping;
+	const atomic_bool *stopping;
 	unsigned features_refresh_ms;   /* re-read coffer_tenant_features this often */
 	bool features_default;          /* for tenants without a row */
 	int64_t marker_retention_us;    /* prune processed/EVENT_ID markers older than this */
