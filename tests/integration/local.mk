@@ -25,7 +25,8 @@ integration_tests = \
 	tests/integration/db_outage.sh \
 	tests/integration/readyz.sh \
 	tests/integration/metrics.sh \
-	tests/integration/consumer_lag.sh
+	tests/integration/consumer_lag.sh \
+	tests/integration/session_timeout.sh
 TESTS += $(integration_tests)
 TEST_EXTENSIONS = .sh
 SH_LOG_COMPILER = $(SHELL)
