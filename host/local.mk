@@ -16,13 +16,6 @@ host_libcofferhost_la_SOURCES = \
 	host/metrics.c host/metrics.h \
 	host/health.c host/health.h \
 	host/obs_routes.c host/obs_routes.h
-# ThreadSanitizer does not see librdkafka's C11 threads without this (see the file).
-if TSAN
-host_libcofferhost_la_SOURCES += host/tsan_threads.c
-# Pull the archive member in: nothing in the host calls thrd_create itself.
-AM_LDFLAGS += -Wl,-u,thrd_create
-endif
-EXTRA_DIST += host/tsan_threads.c
 host_libcofferhost_la_CFLAGS = $(AM_CFLAGS) $(MYSQL_CFLAGS) $(RDKAFKA_CFLAGS) $(MHD_CFLAGS)
 host_libcofferhost_la_LIBADD = lib/libcoffer_util.la $(MYSQL_LIBS) $(RDKAFKA_LIBS) $(JANSSON_LIBS) $(UUID_LIBS) $(MHD_LIBS) -lm
 

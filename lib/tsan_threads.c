@@ -1,4 +1,4 @@
-/* host/tsan_threads.c: linked into cofferd and the tests only in a
+/* lib/tsan_threads.c: linked into every program (cofferd, cofferctl, tests) only in a
  * ThreadSanitizer build (--enable-sanitizers=thread). librdkafka starts its
  * threads with C11 thrd_create, which GCC 12's ThreadSanitizer does not
  * intercept: such a thread has no sanitizer state and crashes at its first
