@@ -6,8 +6,8 @@
 # Tenant T spawns an item drop A, a meso drop B and an equipment drop C;
 # tenant U (other region and version) spawns one drop too. B is reserved at
 # once, C is picked up at once. Expected:
-# * A: CREATED, then EXPIRED no earlier than dropTime + 5000 ms (and within a
-#   1.5 s of it), exactly §6.2 (the spawn's transactionId, its
+# * A: CREATED, then EXPIRED no earlier than dropTime + 5000 ms (how much later
+#   is printed, not asserted: that is a speed, and tests assert behaviour), exactly §6.2 (the spawn's transactionId, its
 #   location, body {}), key dropId, the stored tenant headers; the row is gone.
 # * B (RESERVED): not expired at dropTime + duration; expired only once
 #   reservedAt + grace has passed too.
@@ -70,12 +70,10 @@ check_eq "A's EXPIRED: key dropId, the stored tenant headers" \
 TA=$(jq -r '.timestamp' <<<"$EA")
 say "A expired $((TA - $(ms_of "$DT_A"))) ms after its dropTime"
 check "A's EXPIRED is published after dropTime + 5000 ms" test "$TA" -ge $(($(ms_of "$DT_A") + 5000))
-check "and within 1.5 s of it (sweep every 200 ms)" test "$TA" -le $(($(ms_of "$DT_A") + 6500))
 EB=$(jq -c 'select(.value.transactionId == "'$XB'")' <<<"$E")
 TB=$(jq -r '.timestamp' <<<"$EB")
 say "B expired $((TB - $(ms_of "$RES_AT"))) ms after its reservation"
 check "B's EXPIRED is published after reservedAt + 6000 ms (grace)" test "$TB" -ge $(($(ms_of "$RES_AT") + 6000))
-check "and within 1.5 s of it" test "$TB" -le $(($(ms_of "$RES_AT") + 7500))
 check_eq "B's EXPIRED repeats its spawn's transactionId" "$(jq -c '[.value.dropId, .value.body]' <<<"$EB")" '[1000000002,{}]'
 EU=$(jq -c 'select(.value.transactionId == "'$XU'")' <<<"$E")
 check_eq "U's EXPIRED carries U's stored headers (region EMS, 95.2)" \
