@@ -18,7 +18,7 @@ check "both tenants' first PUT is applied" wait_until 10 '[[ $(probe_count "$T" 
 loads=$(log_count 'event=features_loaded')
 t0=${EPOCHREALTIME/[.,]/}
 ctl feature set "$T" probe off || fail "cofferctl feature set $T probe off failed"
-check "cofferd reloads the switches " wait_log 'event=features_loaded' $((loads + 1)) 30
+check "cofferd reloads the switches" wait_log 'event=features_loaded' $((loads + 1)) 30
 say "switch seen after $(((${EPOCHREALTIME/[.,]/} - t0) / 1000)) ms"
 
 send COMMAND_TOPIC_PROBE PUT '{"body":{"id":1,"value":"off"}}' --tenant "$T" --region eu --version 4.2 --key 1
@@ -41,7 +41,7 @@ check_eq "T got no PUT_DONE while off" \
 loads=$(log_count 'event=features_loaded')
 t0=${EPOCHREALTIME/[.,]/}
 ctl feature set "$T" probe on || fail "cofferctl feature set $T probe on failed"
-check "cofferd reloads the switches " wait_log 'event=features_loaded' $((loads + 1)) 30
+check "cofferd reloads the switches" wait_log 'event=features_loaded' $((loads + 1)) 30
 say "switch seen after $(((${EPOCHREALTIME/[.,]/} - t0) / 1000)) ms"
 send COMMAND_TOPIC_PROBE PUT '{"body":{"id":1,"value":"on"}}' --tenant "$T" --key 1
 check "back on: T's PUT is applied" wait_count "$T" 1 2

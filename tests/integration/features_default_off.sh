@@ -14,7 +14,7 @@ check_eq "it was answered by ERROR FEATURE_DISABLED" \
 	"[\"ERROR\",\"FEATURE_DISABLED\",\"$T\"]"
 loads=$(log_count 'event=features_loaded')
 ctl feature set "$T" probe on || fail "cofferctl feature set $T probe on failed"
-check "the switch is seen " wait_log 'event=features_loaded' $((loads + 1)) 30
+check "the switch is seen" wait_log 'event=features_loaded' $((loads + 1)) 30
 send COMMAND_TOPIC_PROBE PUT '{"body":{"id":1,"value":"b"}}' --tenant "$T" --key 1
 check "switched on, its PUT is applied" wait_count "$T" 1 1
 it_finish

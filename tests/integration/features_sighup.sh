@@ -38,7 +38,7 @@ check_eq "and changes nothing" "$(probe_count "$T" 1)" 1
 sql "UPDATE coffer_tenant_features SET enabled = 1 WHERE tenant_id = '$T'"
 loads=$(log_count 'event=features_loaded')
 kill -HUP "${CPID[a]}"
-check "the second SIGHUP reloads too" wait_log 'event=features_loaded' $((loads + 1)) 2
+check "the second SIGHUP reloads too" wait_log 'event=features_loaded' $((loads + 1)) 30
 send COMMAND_TOPIC_PROBE PUT '{"body":{"id":1,"value":"c"}}' --tenant "$T" --key 1
 check "back on after SIGHUP: the PUT is applied" wait_count "$T" 1 2
 check "cofferd is still running after two SIGHUPs" kill -0 "${CPID[a]}"
