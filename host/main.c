@@ -35,15 +35,6 @@
 #include "tasks.h"
 #include "util.h"
 
-/* The topic variables of the seeds; each has an option --lower-case-with-dashes. */
-static const char *const known_topics[] = {
-	"COMMAND_TOPIC_COMPARTMENT",    "COMMAND_TOPIC_DROP",
-	"EVENT_TOPIC_ASSET_STATUS",     "EVENT_TOPIC_CHARACTER_STATUS",
-	"EVENT_TOPIC_COMPARTMENT_STATUS", "EVENT_TOPIC_DROP_STATUS",
-	"EVENT_TOPIC_EQUIPABLE_STATUS", "EVENT_TOPIC_INVENTORY_STATUS",
-	"DEAD_LETTER_TOPIC",            NULL,
-};
-
 static atomic_bool stopping;
 static atomic_bool running;  /* the tasks thread exists: SIGHUP can reload */
 static sigset_t sigs;
@@ -109,19 +100,15 @@ static void usage(FILE *out)
 	        "                            bootstrap connections on that fixed port\n"
 	        "  --embedded-kafka-file F   write the embedded cluster's bootstrap list to F\n"
 	        "  --partitions N            partitions of each embedded topic (default 4)\n"
-	        "Topics (env variable of the same name; unset = the variable's name):\n");
-	for (size_t i = 0; known_topics[i]; i++) {
-		char opt[64];
-		size_t j = 0;
-		for (const char *s = known_topics[i]; *s && j < sizeof opt - 1; s++)
-			opt[j++] = *s == '_' ? '-' : (char)(*s | 0x20);
-		opt[j] = '\0';
-		fprintf(out, "  --%-30s %s (default %s)\n", opt, known_topics[i],
-		        strcmp(known_topics[i], "DEAD_LETTER_TOPIC") == 0 ? "coffer.dead-letter"
-		                                                          : known_topics[i]);
-	}
-	fprintf(out,
-	        "  --topic VAR=NAME          any topic variable, including a third-party plugin's\n"
+	        "Topics: plugins name them by variables (COMMAND_TOPIC_*, EVENT_TOPIC_*, and\n"
+	        "DEAD_LETTER_TOPIC; --list-plugins shows each plugin's). A variable's real topic:\n"
+	        "  --topic VAR=NAME          any variable, e.g. --topic COMMAND_TOPIC_DROP=drops\n"
+	        "  --VAR-IN-LOWER-CASE NAME  the same, the variable written in lower case with\n"
+	        "                            dashes, e.g. --command-topic-drop drops (the last of\n"
+	        "                            these two options wins)\n"
+	        "  env VAR                   else the environment variable of that name\n"
+	        "                            else the variable's name itself (DEAD_LETTER_TOPIC:\n"
+	        "                            coffer.dead-letter)\n"
 	        "MySQL / MariaDB:\n"
 	        "  --db-host HOST            env DB_HOST (default 127.0.0.1; a path = socket)\n"
 	        "  --db-port PORT            env DB_PORT (default 3306)\n"
@@ -182,7 +169,6 @@ enum {
 	O_KEEP, O_FDEF, O_FREFRESH, O_WORKERS, O_BATCH, O_RETAIN, O_DRAIN, O_LOG, O_HELP, O_VERSION,
 	O_MAXMSG, O_STALL,
 	O_HLISTEN, O_HPORTFILE, O_HTHREADS, O_HCONNS, O_HTIMEOUT, O_HBODY, O_HURL,
-	O_TOPIC_BASE = 2000,
 };
 
 /* Whether the running binary is the build tree's host/cofferd. */
@@ -196,6 +182,30 @@ static bool running_from_build_tree(void)
 	char want[PATH_MAX];
 	snprintf(want, sizeof want, "%s/host/", COFFER_BUILD_DIR);
 	return strncmp(self, want, strlen(want)) == 0;
+}
+
+/* Whether @p arg is a topic option: "--" and a topic variable in lower case with
+ * dashes ("--command-topic-drop", "--event-topic-hello-status=NAME"); the
+ * variable goes to @p var. Any variable a plugin may name has one: the host
+ * keeps no list of topics. 1 or 0. */
+static int topic_option(const char *arg, char *var, size_t cap)
+{
+	if (strncmp(arg, "--", 2) != 0)
+		return 0;
+	size_t n = strcspn(arg + 2, "=");
+	if (n == 0 || n >= cap)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		char ch = arg[2 + i];
+		if (ch >= 'a' && ch <= 'z')
+			var[i] = (char)(ch - 'a' + 'A');
+		else if ((ch >= '0' && ch <= '9') || ch == '-')
+			var[i] = ch == '-' ? '_' : ch;
+		else
+			return 0;
+	}
+	var[n] = '\0';
+	return reg_topic_var_valid(var) ? 1 : 0;
 }
 
 static int parse_args(int argc, char **argv, struct opts *o)
@@ -238,24 +248,66 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{"http-max-url", required_argument, 0, O_HURL},
 		{"help", no_argument, 0, O_HELP},
 		{"version", no_argument, 0, O_VERSION},
+		{0, 0, 0, 0},
 	};
-	const size_t nbase = sizeof base / sizeof base[0];
-	struct option all[sizeof base / sizeof base[0] + 16];
-	static char topic_opts[16][64];
-	memcpy(all, base, sizeof base);
-	size_t n = nbase;
-	for (size_t i = 0; known_topics[i]; i++) {
-		size_t j = 0;
-		for (const char *s = known_topics[i]; *s && j < 63; s++)
-			topic_opts[i][j++] = *s == '_' ? '-' : (char)(*s | 0x20);
-		topic_opts[i][j] = '\0';
-		all[n++] = (struct option){topic_opts[i], required_argument, 0, O_TOPIC_BASE + (int)i};
+	const size_t nbase = sizeof base / sizeof base[0] - 1;
+	/* Topic options (--command-topic-drop NAME) are taken out first: any topic
+	 * variable has one, so they cannot be in the table. An option's value is
+	 * skipped so that a value spelled like a topic option stays a value. */
+	static char *args[1024];
+	if (argc > (int)(sizeof args / sizeof args[0]) - 1) {
+		fprintf(stderr, "cofferd: too many arguments\n");
+		return 2;
 	}
-	all[n] = (struct option){0, 0, 0, 0};
+	int nargs = 0;
+	args[nargs++] = argv[0];
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--") == 0) {
+			while (i < argc)
+				args[nargs++] = argv[i++];
+			break;
+		}
+		char var[128];
+		int t = topic_option(a, var, sizeof var);
+		if (t > 0) {
+			const char *eq = strchr(a, '=');
+			const char *name = eq ? eq + 1 : i + 1 < argc ? argv[++i] : NULL;
+			char kv[512];
+			snprintf(kv, sizeof kv, "%s=%s", var, name ? name : "");
+			if (name == NULL || reg_set_topic(kv) != 0) {
+				fprintf(stderr, "cofferd: %.*s needs a topic name (the real topic of %s)\n",
+				        eq ? (int)(eq - a) : (int)strlen(a), a, var);
+				return 2;
+			}
+			continue;
+		}
+		args[nargs++] = argv[i];
+		if (strncmp(a, "--", 2) == 0 && strchr(a, '=') == NULL && i + 1 < argc) {
+			/* getopt_long also takes a unique prefix of a name */
+			const struct option *hit = NULL;
+			int hits = 0;
+			for (size_t k = 0; k < nbase; k++) {
+				if (strcmp(base[k].name, a + 2) == 0) {
+					hit = &base[k];
+					hits = 1;
+					break;
+				}
+				if (strncmp(base[k].name, a + 2, strlen(a + 2)) == 0) {
+					hit = &base[k];
+					hits++;
+				}
+			}
+			if (hits == 1 && hit->has_arg == required_argument)
+				args[nargs++] = argv[++i];
+		}
+	}
+	args[nargs] = NULL;
+	argc = nargs;
+	argv = args;
 
 	int c;
-	while ((c = getopt_long(argc, argv, "", all, NULL)) != -1) {
-		char buf[512];
+	while ((c = getopt_long(argc, argv, "", base, NULL)) != -1) {
 		switch (c) {
 		case O_BOOT: o->bootstrap = optarg; break;
 		case O_GROUP: o->group_id = optarg; break;
@@ -276,8 +328,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			break;
 		case O_TOPIC:
 			if (reg_set_topic(optarg) != 0) {
-				fprintf(stderr, "cofferd: bad --topic '%s' (VAR=NAME, VAR a COMMAND_TOPIC_* or "
-				                "EVENT_TOPIC_* name)\n", optarg);
+				fprintf(stderr, "cofferd: bad --topic '%s' (VAR=NAME, VAR a COMMAND_TOPIC_*, "
+				                "EVENT_TOPIC_* or DEAD_LETTER_TOPIC name)\n", optarg);
 				return 2;
 			}
 			break;
@@ -381,11 +433,6 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			       COFFER_ABI_MAJOR, COFFER_ABI_MINOR, rd_kafka_version_str());
 			exit(0);
 		default:
-			if (c >= O_TOPIC_BASE && c < O_TOPIC_BASE + 16) {
-				snprintf(buf, sizeof buf, "%s=%s", known_topics[c - O_TOPIC_BASE], optarg);
-				reg_set_topic(buf);
-				break;
-			}
 			usage(stderr);
 			return 2;
 		}
@@ -411,6 +458,17 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	return 0;
 }
 
+/* " (topic NAME)" when the variable's real topic is not its own name, else "". */
+static const char *topic_note(const char *var)
+{
+	static char buf[300];
+	const char *real = reg_topic(var);
+	if (strcmp(real, var) == 0)
+		return "";
+	snprintf(buf, sizeof buf, " (topic %s)", real);
+	return buf;
+}
+
 static void list_plugins(void)
 {
 	for (size_t i = 0; i < reg_plugin_count(); i++) {
@@ -431,13 +489,13 @@ static void list_plugins(void)
 		for (size_t k = 0; k < reg_handler_count(); k++) {
 			struct handler *h = reg_handler(k);
 			if (h->owner == p)
-				printf("  handles: %s %s%s\n", h->topic_var, h->type,
-				       h->refuse ? " (refusal when disabled)" : "");
+				printf("  handles: %s %s%s%s\n", h->topic_var, h->type,
+				       h->refuse ? " (refusal when disabled)" : "", topic_note(h->topic_var));
 		}
 		for (size_t k = 0; k < reg_emitted_count(); k++) {
 			struct emitted *e = reg_emitted(k);
 			if (e->owner == p)
-				printf("  emits: %s\n", e->topic_var);
+				printf("  emits: %s%s\n", e->topic_var, topic_note(e->topic_var));
 		}
 		for (size_t k = 0; k < reg_route_count(); k++) {
 			struct route *r = reg_route(k);
