@@ -1,8 +1,9 @@
 /* host/main.c: cofferd. Configuration (environment variables of the Go services,
  * each with a long option), the start-up order, signals, and the exit path:
- * load plugins -> init -> migrate -> tenant features -> publisher -> tasks ->
- * consumer; on SIGTERM/SIGINT the consumer stops, in-flight messages finish and
- * their offsets are committed, the outbox is drained, plugins stop and fini. */
+ * load plugins -> init -> HTTP server (host routes) -> migrate -> tenant features ->
+ * publisher -> tasks -> plugin routes -> consumer; on SIGTERM/SIGINT plugin routes
+ * close, the consumer stops, in-flight messages finish and their offsets are
+ * committed, plugins stop, the outbox is drained, the HTTP server stops, plugins fini. */
 #include "config.h"
 
 #include <stdatomic.h>
@@ -139,6 +140,9 @@ static void usage(FILE *out)
 	        "                            the consumer holds its assignment; else 503 and why\n"
 	        "                            (also from the moment SIGTERM arrives)\n"
 	        "  GET /metrics              Prometheus text format (coffer_* metrics)\n"
+	        "  The server answers these from start-up (before the migrations) until the outbox\n"
+	        "  is drained at exit; REST routes answer 503 until the migrations ran and from the\n"
+	        "  moment SIGTERM arrives.\n"
 	        "Item data (asset plugin settings, docs/item-data.md):\n"
 	        "  --set asset.data_url=URL  game-data service prefix ending in /api/ (env\n"
 	        "                            DATA_SERVICE_URL when set, even empty, else\n"
@@ -782,11 +786,27 @@ int main(int argc, char **argv)
 	}
 	LOG_INF("event=starting version=%s plugins=%zu handlers=%zu tasks=%zu", PACKAGE_VERSION,
 	        reg_plugin_count(), reg_handler_count(), reg_task_count());
-	if (!o.migrate_only)
+	/* The HTTP server answers /healthz, /readyz (503 and why) and /metrics from now
+	 * until the outbox is drained at exit; plugin routes answer 503 until the
+	 * migrations, the publisher and the tasks are up (http_open_plugin_routes). */
+	struct http_cfg hcfg = {.listen = o.http_listen, .threads = o.http_threads,
+	                        .conn_limit = o.http_conns, .timeout_s = o.http_timeout_s,
+	                        .max_body = o.http_max_body, .max_url = o.http_max_url,
+	                        .port_file = o.http_port_file, .db = o.db, .stopping = &stopping};
+	if (!o.migrate_only) {
 		health_start(&o.db);
+		if (o.http_listen == NULL) {
+			LOG_INF("http: off (--http-listen off)");
+		} else if (obs_routes_register() != 0 || http_start(&hcfg) != 0) {
+			health_stop();
+			reg_fini_all(o.keep_plugins);
+			return 1;
+		}
+	}
 
 	rc = migrate_all(&o, o.sql_dirs);
 	if (rc != 0) {
+		http_stop();
 		health_stop();
 		reg_fini_all(o.keep_plugins);
 		return rc == COFFER_EX_CONFIG ? COFFER_EX_CONFIG : start_failed();
@@ -846,30 +866,17 @@ int main(int argc, char **argv)
 	if (tasks_start(&tcfg) != 0)
 		return start_failed();
 	running = true;
-	struct http_cfg hcfg = {.listen = o.http_listen, .threads = o.http_threads,
-	                        .conn_limit = o.http_conns, .timeout_s = o.http_timeout_s,
-	                        .max_body = o.http_max_body, .max_url = o.http_max_url,
-	                        .port_file = o.http_port_file, .db = o.db, .stopping = &stopping};
-	if (o.http_listen == NULL)
-		LOG_INF("http: off (--http-listen off)");
-	else if (obs_routes_register() != 0 || http_start(&hcfg) != 0) {
-		stopping = true;
-		tasks_join();
-		reg_stop_all();
-		outbox_join();
-		reg_fini_all(o.keep_plugins);
-		embedded_stop();
-		return 1;
-	}
+	http_open_plugin_routes();
 	if (bus_start(&bcfg) != 0) {
 		/* Nothing was consumed; stop the publisher and the tasks in order (the
 		 * outbox may hold a previous run's events: they are drained now). */
 		int status = start_failed();
 		stopping = true;
-		http_stop();
+		http_close_plugin_routes();
 		tasks_join();
 		reg_stop_all();
 		outbox_join();
+		http_stop();
 		health_stop();
 		reg_fini_all(o.keep_plugins);
 		embedded_stop();
@@ -879,13 +886,17 @@ int main(int argc, char **argv)
 	/* Consume until SIGTERM/SIGINT; then in-flight messages finish and commit their
 	 * offsets, tasks stop, plugins stop, and the outbox is drained. */
 	bus_run();
-	http_stop(); /* no new request; the ones in progress finish (their events reach the outbox) */
+	/* Plugin routes answer 503 from now; the ones in progress finish (their events
+	 * reach the outbox). The host routes keep answering through the drain. */
+	http_close_plugin_routes();
 	bus_join();
 	tasks_join();
 	reg_stop_all();
+	LOG_INF("event=draining_outbox timeout_ms=%u", o.drain_timeout_ms);
 	long left = outbox_join();
 	if (left > 0)
 		LOG_WRN("outbox not drained rows=%ld: published at the next start", left);
+	http_stop();
 	health_stop();
 	reg_fini_all(o.keep_plugins);
 	embedded_stop();
