@@ -10,6 +10,7 @@
 #endif
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <signal.h>
@@ -19,6 +20,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -63,13 +66,15 @@ static const char usage_text[] =
 	"      each only when given) and 8-byte key (--key, else characterId, else\n"
 	"      body.dropId when non-zero, else mapId, else none). Waits for delivery.\n"
 	"  watch [TOPIC...] [--from-beginning] [--count N] [--timeout-ms MS] [--idle-ms MS]\n"
-	"        [--to-end]\n"
+	"        [--to-end] [--cofferd PATH] [--plugin-dir DIR]...\n"
 	"      Print every new message (all partitions, no consumer group) as one JSON\n"
 	"      line: topic_var, topic, partition, offset, timestamp, key, headers, value.\n"
 	"      Topics that appear after watch started are read from their beginning.\n"
-	"      Default topics: EVENT_TOPIC_ASSET_STATUS EVENT_TOPIC_COMPARTMENT_STATUS\n"
-	"      EVENT_TOPIC_INVENTORY_STATUS EVENT_TOPIC_DROP_STATUS COMMAND_TOPIC_DROP\n"
-	"      DEAD_LETTER_TOPIC. A line \"cofferctl: watching ...\" on stderr says when\n"
+	"      Without TOPIC: every topic the plugins emit to, and DEAD_LETTER_TOPIC;\n"
+	"      the plugins say which (their \"emits:\" lines) to `cofferd --list-plugins`,\n"
+	"      run with --plugin-dir DIR when given. cofferd is --cofferd PATH, else the\n"
+	"      cofferd next to cofferctl (in a build tree: host/cofferd), else the one\n"
+	"      on PATH. A line \"cofferctl: watching ...\" on stderr says when\n"
 	"      it is listening. --count: stop after N; --timeout-ms: stop after MS in\n"
 	"      all; --idle-ms: stop after MS without a message; --to-end: read from the\n"
 	"      beginning up to the end each partition had when watch found it, then stop\n"
@@ -109,14 +114,136 @@ static const char usage_text[] =
 	"(DEAD_LETTER_TOPIC: coffer.dead-letter).\n"
 	"Exit status: 0 ok, 1 failure, 2 bad usage, 3 watch stopped before --count.\n";
 
-static const char *const default_watch_topics[] = {
-	"EVENT_TOPIC_ASSET_STATUS",
-	"EVENT_TOPIC_COMPARTMENT_STATUS",
-	"EVENT_TOPIC_INVENTORY_STATUS",
-	"EVENT_TOPIC_DROP_STATUS",
-	"COMMAND_TOPIC_DROP",
-	"DEAD_LETTER_TOPIC",
-};
+/* The cofferd that describes the plugins for `watch` without topics: next to
+ * this cofferctl (both are installed in bindir), the build tree's when this is
+ * the build tree's cofferctl, else NULL (the one on PATH). */
+static const char *cofferd_near(char *buf, size_t cap)
+{
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+
+	if (n <= 0)
+		return NULL;
+	self[n] = '\0';
+	char *slash = strrchr(self, '/');
+	if (slash == NULL)
+		return NULL;
+	snprintf(buf, cap, "%.*s/cofferd", (int)(slash - self), self);
+	if (access(buf, X_OK) == 0)
+		return buf;
+#ifdef COFFER_BUILD_DIR
+	const char *tree = COFFER_BUILD_DIR "/ctl/";
+	if (strncmp(self, tree, strlen(tree)) == 0) {
+		snprintf(buf, cap, "%s/host/cofferd", COFFER_BUILD_DIR);
+		if (access(buf, X_OK) == 0)
+			return buf;
+	}
+#endif
+	return NULL;
+}
+
+/* The default topics of watch: each "  emits: VAR" of `cofferd --list-plugins`
+ * (the plugins' own declarations; cofferctl keeps no list of game topics), and
+ * DEAD_LETTER_TOPIC. Returns the count (malloc'd strings in *out), or -1 after
+ * saying why. */
+static int watch_default_topics(const char *cofferd, const char *const *dirs, size_t ndirs,
+                                bool verbose, char ***out)
+{
+	char near[PATH_MAX];
+	const char *path = cofferd ? cofferd : cofferd_near(near, sizeof near);
+	const char *shown = path ? path : "cofferd (on PATH)";
+	int fd[2];
+
+	if (pipe(fd) != 0)
+		return fail(-1, "watch: pipe: %s", strerror(errno));
+	pid_t pid = fork();
+	if (pid < 0) {
+		close(fd[0]);
+		close(fd[1]);
+		return fail(-1, "watch: fork: %s", strerror(errno));
+	}
+	if (pid == 0) {
+		const char **argv = calloc(ndirs * 2 + 3, sizeof *argv);
+		size_t k = 0;
+		if (argv == NULL)
+			_exit(127);
+		argv[k++] = "cofferd";
+		for (size_t i = 0; i < ndirs; i++) {
+			argv[k++] = "--plugin-dir";
+			argv[k++] = dirs[i];
+		}
+		argv[k++] = "--list-plugins";
+		argv[k] = NULL;
+		dup2(fd[1], 1);
+		close(fd[0]);
+		close(fd[1]);
+		int null = open("/dev/null", O_RDWR);
+		if (null >= 0) {
+			dup2(null, 0);
+			if (!verbose)
+				dup2(null, 2);
+		}
+		if (path)
+			execv(path, (char *const *)argv);
+		else
+			execvp("cofferd", (char *const *)argv);
+		_exit(127);
+	}
+	close(fd[1]);
+	FILE *f = fdopen(fd[0], "r");
+	char **vars = NULL;
+	size_t n = 0;
+	char line[1024];
+	bool oom = f == NULL;
+
+	while (!oom && fgets(line, sizeof line, f) != NULL) {
+		char var[256];
+		bool dup = false;
+
+		if (sscanf(line, "  emits: %255[A-Z0-9_]", var) != 1)
+			continue;
+		for (size_t i = 0; i < n; i++)
+			dup = dup || strcmp(vars[i], var) == 0;
+		if (dup)
+			continue;
+		char **nv = realloc(vars, (n + 2) * sizeof *vars);
+		if (nv == NULL || (nv[n] = strdup(var)) == NULL) {
+			vars = nv ? nv : vars;
+			oom = true;
+			break;
+		}
+		vars = nv;
+		n++;
+	}
+	if (f)
+		fclose(f);
+	else
+		close(fd[0]);
+	int status = 0;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (!oom && (!WIFEXITED(status) || WEXITSTATUS(status) != 0)) {
+		for (size_t i = 0; i < n; i++)
+			free(vars[i]);
+		free(vars);
+		if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+			return fail(-1, "watch: cannot run %s to list the plugins' topics: name the "
+			                "topics, or give --cofferd PATH", shown);
+		return fail(-1, "watch: %s --list-plugins failed (%s %d; -v shows its log): name the "
+		                "topics, or give --cofferd PATH / --plugin-dir DIR", shown,
+		            WIFEXITED(status) ? "exit status" : "signal",
+		            WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+	}
+	char **nv = oom ? NULL : realloc(vars, (n + 1) * sizeof *vars);
+	if (nv == NULL || (nv[n] = strdup("DEAD_LETTER_TOPIC")) == NULL) {
+		for (size_t i = 0; i < n; i++)
+			free(vars ? vars[i] : NULL);
+		free(nv ? nv : vars);
+		return fail(-1, "out of memory");
+	}
+	*out = nv;
+	return (int)n + 1;
+}
 
 static struct {
 	const char *bootstrap;
@@ -965,6 +1092,8 @@ static int cmd_watch(int argc, char **argv)
 		{"idle-ms", required_argument, NULL, 'i'},
 		{"to-end", no_argument, NULL, 'e'},
 		{"verbose", no_argument, NULL, 'v'},
+		{"cofferd", required_argument, NULL, 'C'},
+		{"plugin-dir", required_argument, NULL, 'P'},
 		{NULL, 0, NULL, 0},
 	};
 	static const char *const defaults[] = {
@@ -987,6 +1116,11 @@ static int cmd_watch(int argc, char **argv)
 	size_t nvars;
 	int c, rc = EXIT_FAIL;
 	bool timed_out = false;
+	const char *cofferd = NULL;
+	const char *dirs[32];
+	size_t ndirs = 0;
+	char **listed = NULL;
+	int nlisted = 0;
 
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "v", opts, NULL)) != -1) {
@@ -1014,6 +1148,14 @@ static int cmd_watch(int argc, char **argv)
 		case 'v':
 			g.verbose = true;
 			break;
+		case 'C':
+			cofferd = optarg;
+			break;
+		case 'P':
+			if (ndirs == sizeof dirs / sizeof dirs[0])
+				return fail(EXIT_USAGE, "watch: at most %zu --plugin-dir", ndirs);
+			dirs[ndirs++] = optarg;
+			break;
 		default:
 			return EXIT_USAGE;
 		}
@@ -1022,12 +1164,17 @@ static int cmd_watch(int argc, char **argv)
 		vars = (const char *const *)&argv[optind];
 		nvars = (size_t)(argc - optind);
 	} else {
-		vars = default_watch_topics;
-		nvars = sizeof default_watch_topics / sizeof default_watch_topics[0];
+		nlisted = watch_default_topics(cofferd, dirs, ndirs, g.verbose, &listed);
+		if (nlisted < 0)
+			return EXIT_FAIL;
+		vars = (const char *const *)listed;
+		nvars = (size_t)nlisted;
 	}
 	w.topics = calloc(nvars, sizeof *w.topics);
-	if (w.topics == NULL)
-		return fail(EXIT_FAIL, "out of memory");
+	if (w.topics == NULL) {
+		rc = fail(EXIT_FAIL, "out of memory");
+		goto free_listed;
+	}
 	/* Two logical names for one real topic would print each message twice. */
 	for (size_t i = 0; i < nvars; i++) {
 		const char *real = topic_real(vars[i]);
@@ -1046,12 +1193,14 @@ static int cmd_watch(int argc, char **argv)
 	conf = conf_new(defaults);
 	if (conf == NULL) {
 		free(w.topics);
-		return EXIT_USAGE;
+		rc = EXIT_USAGE;
+		goto free_listed;
 	}
 	w.rk = kafka_new(RD_KAFKA_CONSUMER, conf);
 	if (w.rk == NULL) {
 		free(w.topics);
-		return EXIT_FAIL;
+		rc = EXIT_FAIL;
+		goto free_listed;
 	}
 	rd_kafka_poll_set_consumer(w.rk);
 
@@ -1125,6 +1274,10 @@ out:
 	rd_kafka_destroy(w.rk);
 	free(w.topics);
 	free(w.parts);
+free_listed:
+	for (int i = 0; i < nlisted; i++)
+		free(listed[i]);
+	free(listed);
 	return rc;
 }
 

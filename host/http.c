@@ -64,6 +64,55 @@ static unsigned bound_port;
 static pthread_key_t thread_key;
 static bool key_made;
 
+/* Plugin routes run only between http_open_plugin_routes (migrations applied,
+ * the publisher and the tasks started) and the signal to stop; outside that
+ * window they answer 503 (the host routes answer all along). Requests in
+ * progress are counted so that closing waits for them. */
+static pthread_mutex_t gate_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t gate_cond = PTHREAD_COND_INITIALIZER;
+static enum { GATE_STARTING, GATE_OPEN, GATE_CLOSED } gate_state;
+static unsigned gate_inflight;
+
+/* NULL when the plugin route may run (then gate_leave after it), else why not. */
+static const char *gate_enter(void)
+{
+	const char *why = NULL;
+	pthread_mutex_lock(&gate_lock);
+	if (gate_state == GATE_STARTING)
+		why = "starting";
+	else if (gate_state == GATE_CLOSED || (cfg.stopping && atomic_load(cfg.stopping)))
+		why = "stopping";
+	else
+		gate_inflight++;
+	pthread_mutex_unlock(&gate_lock);
+	return why;
+}
+
+static void gate_leave(void)
+{
+	pthread_mutex_lock(&gate_lock);
+	if (--gate_inflight == 0)
+		pthread_cond_broadcast(&gate_cond);
+	pthread_mutex_unlock(&gate_lock);
+}
+
+void http_open_plugin_routes(void)
+{
+	pthread_mutex_lock(&gate_lock);
+	if (gate_state == GATE_STARTING)
+		gate_state = GATE_OPEN;
+	pthread_mutex_unlock(&gate_lock);
+}
+
+void http_close_plugin_routes(void)
+{
+	pthread_mutex_lock(&gate_lock);
+	gate_state = GATE_CLOSED;
+	while (gate_inflight > 0)
+		pthread_cond_wait(&gate_cond, &gate_lock);
+	pthread_mutex_unlock(&gate_lock);
+}
+
 /* One per pool thread, made on its first request, freed when it exits. */
 struct http_thread {
 	struct db_conn *db;
@@ -470,7 +519,15 @@ static enum MHD_Result dispatch(struct MHD_Connection *c, struct hreq *r, const 
 		r->m_method = m->route->method;
 		r->m_route = m->route->pattern;
 		if (tg->plugin) {
-			rc = run_route(c, r, tg->plugin, m, method, path);
+			const char *why = gate_enter();
+			if (why == NULL) {
+				rc = run_route(c, r, tg->plugin, m, method, path);
+				gate_leave();
+			} else {
+				LOG_DBG("event=http_not_serving pattern=\"%s\" reason=%s", tg->plugin->pattern,
+				        why);
+				rc = answer(c, r, 503, APP_JSON, NULL, 0, NULL);
+			}
 		} else {
 			struct http_host_resp hr = {.status = 200, .content_type = TEXT_PLAIN};
 			tg->host->fn(method, path, &hr, tg->host->ud);
@@ -625,6 +682,7 @@ int http_start(const struct http_cfg *c)
 
 void http_stop(void)
 {
+	http_close_plugin_routes();
 	if (daemon_) {
 		MHD_stop_daemon(daemon_);
 		daemon_ = NULL;

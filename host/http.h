@@ -33,6 +33,15 @@ int http_parse_listen(const char *s, char *addr, size_t cap, unsigned *port, cha
 int http_start(const struct http_cfg *cfg);
 /* Stop accepting, finish the requests in progress, join the pool. */
 void http_stop(void);
+
+/* The server starts before the migrations and stops after the outbox drain, so
+ * that /healthz, /readyz and /metrics answer all along; plugin routes answer 503
+ * (empty body, application/json) until http_open_plugin_routes and again from
+ * the signal to stop (cfg->stopping) or http_close_plugin_routes, which waits for
+ * the plugin requests in progress (their events reach the outbox before the
+ * drain). Thread-safe. */
+void http_open_plugin_routes(void);
+void http_close_plugin_routes(void);
 /* The bound port, 0 when not running. */
 unsigned http_port(void);
 

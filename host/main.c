@@ -1,8 +1,9 @@
 /* host/main.c: cofferd. Configuration (environment variables of the Go services,
  * each with a long option), the start-up order, signals, and the exit path:
- * load plugins -> init -> migrate -> tenant features -> publisher -> tasks ->
- * consumer; on SIGTERM/SIGINT the consumer stops, in-flight messages finish and
- * their offsets are committed, the outbox is drained, plugins stop and fini. */
+ * load plugins -> init -> HTTP server (host routes) -> migrate -> tenant features ->
+ * publisher -> tasks -> plugin routes -> consumer; on SIGTERM/SIGINT plugin routes
+ * close, the consumer stops, in-flight messages finish and their offsets are
+ * committed, plugins stop, the outbox is drained, the HTTP server stops, plugins fini. */
 #include "config.h"
 
 #include <stdatomic.h>
@@ -34,15 +35,6 @@
 #include "router.h"
 #include "tasks.h"
 #include "util.h"
-
-/* The topic variables of the seeds; each has an option --lower-case-with-dashes. */
-static const char *const known_topics[] = {
-	"COMMAND_TOPIC_COMPARTMENT",    "COMMAND_TOPIC_DROP",
-	"EVENT_TOPIC_ASSET_STATUS",     "EVENT_TOPIC_CHARACTER_STATUS",
-	"EVENT_TOPIC_COMPARTMENT_STATUS", "EVENT_TOPIC_DROP_STATUS",
-	"EVENT_TOPIC_EQUIPABLE_STATUS", "EVENT_TOPIC_INVENTORY_STATUS",
-	"DEAD_LETTER_TOPIC",            NULL,
-};
 
 static atomic_bool stopping;
 static atomic_bool running;  /* the tasks thread exists: SIGHUP can reload */
@@ -109,19 +101,15 @@ static void usage(FILE *out)
 	        "                            bootstrap connections on that fixed port\n"
 	        "  --embedded-kafka-file F   write the embedded cluster's bootstrap list to F\n"
 	        "  --partitions N            partitions of each embedded topic (default 4)\n"
-	        "Topics (env variable of the same name; unset = the variable's name):\n");
-	for (size_t i = 0; known_topics[i]; i++) {
-		char opt[64];
-		size_t j = 0;
-		for (const char *s = known_topics[i]; *s && j < sizeof opt - 1; s++)
-			opt[j++] = *s == '_' ? '-' : (char)(*s | 0x20);
-		opt[j] = '\0';
-		fprintf(out, "  --%-30s %s (default %s)\n", opt, known_topics[i],
-		        strcmp(known_topics[i], "DEAD_LETTER_TOPIC") == 0 ? "coffer.dead-letter"
-		                                                          : known_topics[i]);
-	}
-	fprintf(out,
-	        "  --topic VAR=NAME          any topic variable, including a third-party plugin's\n"
+	        "Topics: plugins name them by variables (COMMAND_TOPIC_*, EVENT_TOPIC_*, and\n"
+	        "DEAD_LETTER_TOPIC; --list-plugins shows each plugin's). A variable's real topic:\n"
+	        "  --topic VAR=NAME          any variable, e.g. --topic COMMAND_TOPIC_DROP=drops\n"
+	        "  --VAR-IN-LOWER-CASE NAME  the same, the variable written in lower case with\n"
+	        "                            dashes, e.g. --command-topic-drop drops (the last of\n"
+	        "                            these two options wins)\n"
+	        "  env VAR                   else the environment variable of that name\n"
+	        "                            else the variable's name itself (DEAD_LETTER_TOPIC:\n"
+	        "                            coffer.dead-letter)\n"
 	        "MySQL / MariaDB:\n"
 	        "  --db-host HOST            env DB_HOST (default 127.0.0.1; a path = socket)\n"
 	        "  --db-port PORT            env DB_PORT (default 3306)\n"
@@ -152,6 +140,9 @@ static void usage(FILE *out)
 	        "                            the consumer holds its assignment; else 503 and why\n"
 	        "                            (also from the moment SIGTERM arrives)\n"
 	        "  GET /metrics              Prometheus text format (coffer_* metrics)\n"
+	        "  The server answers these from start-up (before the migrations) until the outbox\n"
+	        "  is drained at exit; REST routes answer 503 until the migrations ran and from the\n"
+	        "  moment SIGTERM arrives.\n"
 	        "Item data (asset plugin settings, docs/item-data.md):\n"
 	        "  --set asset.data_url=URL  game-data service prefix ending in /api/ (env\n"
 	        "                            DATA_SERVICE_URL when set, even empty, else\n"
@@ -182,7 +173,6 @@ enum {
 	O_KEEP, O_FDEF, O_FREFRESH, O_WORKERS, O_BATCH, O_RETAIN, O_DRAIN, O_LOG, O_HELP, O_VERSION,
 	O_MAXMSG, O_STALL,
 	O_HLISTEN, O_HPORTFILE, O_HTHREADS, O_HCONNS, O_HTIMEOUT, O_HBODY, O_HURL,
-	O_TOPIC_BASE = 2000,
 };
 
 /* Whether the running binary is the build tree's host/cofferd. */
@@ -196,6 +186,30 @@ static bool running_from_build_tree(void)
 	char want[PATH_MAX];
 	snprintf(want, sizeof want, "%s/host/", COFFER_BUILD_DIR);
 	return strncmp(self, want, strlen(want)) == 0;
+}
+
+/* Whether @p arg is a topic option: "--" and a topic variable in lower case with
+ * dashes ("--command-topic-drop", "--event-topic-hello-status=NAME"); the
+ * variable goes to @p var. Any variable a plugin may name has one: the host
+ * keeps no list of topics. 1 or 0. */
+static int topic_option(const char *arg, char *var, size_t cap)
+{
+	if (strncmp(arg, "--", 2) != 0)
+		return 0;
+	size_t n = strcspn(arg + 2, "=");
+	if (n == 0 || n >= cap)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		char ch = arg[2 + i];
+		if (ch >= 'a' && ch <= 'z')
+			var[i] = (char)(ch - 'a' + 'A');
+		else if ((ch >= '0' && ch <= '9') || ch == '-')
+			var[i] = ch == '-' ? '_' : ch;
+		else
+			return 0;
+	}
+	var[n] = '\0';
+	return reg_topic_var_valid(var) ? 1 : 0;
 }
 
 static int parse_args(int argc, char **argv, struct opts *o)
@@ -238,24 +252,66 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{"http-max-url", required_argument, 0, O_HURL},
 		{"help", no_argument, 0, O_HELP},
 		{"version", no_argument, 0, O_VERSION},
+		{0, 0, 0, 0},
 	};
-	const size_t nbase = sizeof base / sizeof base[0];
-	struct option all[sizeof base / sizeof base[0] + 16];
-	static char topic_opts[16][64];
-	memcpy(all, base, sizeof base);
-	size_t n = nbase;
-	for (size_t i = 0; known_topics[i]; i++) {
-		size_t j = 0;
-		for (const char *s = known_topics[i]; *s && j < 63; s++)
-			topic_opts[i][j++] = *s == '_' ? '-' : (char)(*s | 0x20);
-		topic_opts[i][j] = '\0';
-		all[n++] = (struct option){topic_opts[i], required_argument, 0, O_TOPIC_BASE + (int)i};
+	const size_t nbase = sizeof base / sizeof base[0] - 1;
+	/* Topic options (--command-topic-drop NAME) are taken out first: any topic
+	 * variable has one, so they cannot be in the table. An option's value is
+	 * skipped so that a value spelled like a topic option stays a value. */
+	static char *args[1024];
+	if (argc > (int)(sizeof args / sizeof args[0]) - 1) {
+		fprintf(stderr, "cofferd: too many arguments\n");
+		return 2;
 	}
-	all[n] = (struct option){0, 0, 0, 0};
+	int nargs = 0;
+	args[nargs++] = argv[0];
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--") == 0) {
+			while (i < argc)
+				args[nargs++] = argv[i++];
+			break;
+		}
+		char var[128];
+		int t = topic_option(a, var, sizeof var);
+		if (t > 0) {
+			const char *eq = strchr(a, '=');
+			const char *name = eq ? eq + 1 : i + 1 < argc ? argv[++i] : NULL;
+			char kv[512];
+			snprintf(kv, sizeof kv, "%s=%s", var, name ? name : "");
+			if (name == NULL || reg_set_topic(kv) != 0) {
+				fprintf(stderr, "cofferd: %.*s needs a topic name (the real topic of %s)\n",
+				        eq ? (int)(eq - a) : (int)strlen(a), a, var);
+				return 2;
+			}
+			continue;
+		}
+		args[nargs++] = argv[i];
+		if (strncmp(a, "--", 2) == 0 && strchr(a, '=') == NULL && i + 1 < argc) {
+			/* getopt_long also takes a unique prefix of a name */
+			const struct option *hit = NULL;
+			int hits = 0;
+			for (size_t k = 0; k < nbase; k++) {
+				if (strcmp(base[k].name, a + 2) == 0) {
+					hit = &base[k];
+					hits = 1;
+					break;
+				}
+				if (strncmp(base[k].name, a + 2, strlen(a + 2)) == 0) {
+					hit = &base[k];
+					hits++;
+				}
+			}
+			if (hits == 1 && hit->has_arg == required_argument)
+				args[nargs++] = argv[++i];
+		}
+	}
+	args[nargs] = NULL;
+	argc = nargs;
+	argv = args;
 
 	int c;
-	while ((c = getopt_long(argc, argv, "", all, NULL)) != -1) {
-		char buf[512];
+	while ((c = getopt_long(argc, argv, "", base, NULL)) != -1) {
 		switch (c) {
 		case O_BOOT: o->bootstrap = optarg; break;
 		case O_GROUP: o->group_id = optarg; break;
@@ -276,8 +332,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			break;
 		case O_TOPIC:
 			if (reg_set_topic(optarg) != 0) {
-				fprintf(stderr, "cofferd: bad --topic '%s' (VAR=NAME, VAR a COMMAND_TOPIC_* or "
-				                "EVENT_TOPIC_* name)\n", optarg);
+				fprintf(stderr, "cofferd: bad --topic '%s' (VAR=NAME, VAR a COMMAND_TOPIC_*, "
+				                "EVENT_TOPIC_* or DEAD_LETTER_TOPIC name)\n", optarg);
 				return 2;
 			}
 			break;
@@ -381,11 +437,6 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			       COFFER_ABI_MAJOR, COFFER_ABI_MINOR, rd_kafka_version_str());
 			exit(0);
 		default:
-			if (c >= O_TOPIC_BASE && c < O_TOPIC_BASE + 16) {
-				snprintf(buf, sizeof buf, "%s=%s", known_topics[c - O_TOPIC_BASE], optarg);
-				reg_set_topic(buf);
-				break;
-			}
 			usage(stderr);
 			return 2;
 		}
@@ -411,6 +462,17 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	return 0;
 }
 
+/* " (topic NAME)" when the variable's real topic is not its own name, else "". */
+static const char *topic_note(const char *var)
+{
+	static char buf[300];
+	const char *real = reg_topic(var);
+	if (strcmp(real, var) == 0)
+		return "";
+	snprintf(buf, sizeof buf, " (topic %s)", real);
+	return buf;
+}
+
 static void list_plugins(void)
 {
 	for (size_t i = 0; i < reg_plugin_count(); i++) {
@@ -431,13 +493,13 @@ static void list_plugins(void)
 		for (size_t k = 0; k < reg_handler_count(); k++) {
 			struct handler *h = reg_handler(k);
 			if (h->owner == p)
-				printf("  handles: %s %s%s\n", h->topic_var, h->type,
-				       h->refuse ? " (refusal when disabled)" : "");
+				printf("  handles: %s %s%s%s\n", h->topic_var, h->type,
+				       h->refuse ? " (refusal when disabled)" : "", topic_note(h->topic_var));
 		}
 		for (size_t k = 0; k < reg_emitted_count(); k++) {
 			struct emitted *e = reg_emitted(k);
 			if (e->owner == p)
-				printf("  emits: %s\n", e->topic_var);
+				printf("  emits: %s%s\n", e->topic_var, topic_note(e->topic_var));
 		}
 		for (size_t k = 0; k < reg_route_count(); k++) {
 			struct route *r = reg_route(k);
@@ -724,11 +786,27 @@ int main(int argc, char **argv)
 	}
 	LOG_INF("event=starting version=%s plugins=%zu handlers=%zu tasks=%zu", PACKAGE_VERSION,
 	        reg_plugin_count(), reg_handler_count(), reg_task_count());
-	if (!o.migrate_only)
+	/* The HTTP server answers /healthz, /readyz (503 and why) and /metrics from now
+	 * until the outbox is drained at exit; plugin routes answer 503 until the
+	 * migrations, the publisher and the tasks are up (http_open_plugin_routes). */
+	struct http_cfg hcfg = {.listen = o.http_listen, .threads = o.http_threads,
+	                        .conn_limit = o.http_conns, .timeout_s = o.http_timeout_s,
+	                        .max_body = o.http_max_body, .max_url = o.http_max_url,
+	                        .port_file = o.http_port_file, .db = o.db, .stopping = &stopping};
+	if (!o.migrate_only) {
 		health_start(&o.db);
+		if (o.http_listen == NULL) {
+			LOG_INF("http: off (--http-listen off)");
+		} else if (obs_routes_register() != 0 || http_start(&hcfg) != 0) {
+			health_stop();
+			reg_fini_all(o.keep_plugins);
+			return 1;
+		}
+	}
 
 	rc = migrate_all(&o, o.sql_dirs);
 	if (rc != 0) {
+		http_stop();
 		health_stop();
 		reg_fini_all(o.keep_plugins);
 		return rc == COFFER_EX_CONFIG ? COFFER_EX_CONFIG : start_failed();
@@ -788,30 +866,17 @@ int main(int argc, char **argv)
 	if (tasks_start(&tcfg) != 0)
 		return start_failed();
 	running = true;
-	struct http_cfg hcfg = {.listen = o.http_listen, .threads = o.http_threads,
-	                        .conn_limit = o.http_conns, .timeout_s = o.http_timeout_s,
-	                        .max_body = o.http_max_body, .max_url = o.http_max_url,
-	                        .port_file = o.http_port_file, .db = o.db, .stopping = &stopping};
-	if (o.http_listen == NULL)
-		LOG_INF("http: off (--http-listen off)");
-	else if (obs_routes_register() != 0 || http_start(&hcfg) != 0) {
-		stopping = true;
-		tasks_join();
-		reg_stop_all();
-		outbox_join();
-		reg_fini_all(o.keep_plugins);
-		embedded_stop();
-		return 1;
-	}
+	http_open_plugin_routes();
 	if (bus_start(&bcfg) != 0) {
 		/* Nothing was consumed; stop the publisher and the tasks in order (the
 		 * outbox may hold a previous run's events: they are drained now). */
 		int status = start_failed();
 		stopping = true;
-		http_stop();
+		http_close_plugin_routes();
 		tasks_join();
 		reg_stop_all();
 		outbox_join();
+		http_stop();
 		health_stop();
 		reg_fini_all(o.keep_plugins);
 		embedded_stop();
@@ -821,13 +886,17 @@ int main(int argc, char **argv)
 	/* Consume until SIGTERM/SIGINT; then in-flight messages finish and commit their
 	 * offsets, tasks stop, plugins stop, and the outbox is drained. */
 	bus_run();
-	http_stop(); /* no new request; the ones in progress finish (their events reach the outbox) */
+	/* Plugin routes answer 503 from now; the ones in progress finish (their events
+	 * reach the outbox). The host routes keep answering through the drain. */
+	http_close_plugin_routes();
 	bus_join();
 	tasks_join();
 	reg_stop_all();
+	LOG_INF("event=draining_outbox timeout_ms=%u", o.drain_timeout_ms);
 	long left = outbox_join();
 	if (left > 0)
 		LOG_WRN("outbox not drained rows=%ld: published at the next start", left);
+	http_stop();
 	health_stop();
 	reg_fini_all(o.keep_plugins);
 	embedded_stop();

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The command line: --version, --help (every topic variable has its option,
-# and each option is accepted), --list-plugins (probe with its (topic, type)
+# The command line: --version, --help (the rule of topic variables instead of
+# a list; any variable's option is accepted and names its topic), --list-plugins (probe with its (topic, type)
 # pairs, task and service), plugin settings from --set and COFFER_<PLUGIN>_<KEY>
 # (the option wins), bad usage (status 2), and a required plugin that fails
 # stopping the start-up (status 1, before any database or Kafka is touched).
@@ -21,14 +21,41 @@ check "--version names the version and the plugin ABI $MAJ.$MIN ($out)" \
 say "--help"
 "$COFFERD" --help >"$IT_W/help"; rc=$?
 check_eq "--help exits 0" "$rc" 0
-for var in COMMAND_TOPIC_COMPARTMENT COMMAND_TOPIC_DROP EVENT_TOPIC_ASSET_STATUS \
-	EVENT_TOPIC_CHARACTER_STATUS EVENT_TOPIC_COMPARTMENT_STATUS EVENT_TOPIC_DROP_STATUS \
-	EVENT_TOPIC_EQUIPABLE_STATUS EVENT_TOPIC_INVENTORY_STATUS DEAD_LETTER_TOPIC; do
+# The host keeps no list of topics: --help states the rule, and every topic
+# variable (those the plugins name, a third-party one, the dead letters) has
+# its option --var-in-lower-case-with-dashes, as --topic VAR=NAME does.
+check "--help states the rule of topic variables" grep -qE -- '^ +--VAR-IN-LOWER-CASE NAME ' "$IT_W/help"
+check "--help names --topic VAR=NAME" grep -qE -- '^ +--topic VAR=NAME ' "$IT_W/help"
+check_eq "--help lists no game topic" "$(grep -cE 'COMPARTMENT|ASSET_STATUS|_DROP_STATUS' "$IT_W/help")" 0
+vars=$( { "$COFFERD" --plugin-dir "$abs_top_builddir/plugins" --plugin-dir "$PROBE_DIR" --list-plugins 2>/dev/null |
+	sed -nE 's/^  (handles|emits): ([A-Z0-9_]+).*/\2/p'; echo DEAD_LETTER_TOPIC; echo EVENT_TOPIC_THIRD_PARTY_STATUS; } | sort -u)
+check "the plugins name topic variables" eval '(($(wc -l <<<"$vars") >= 8))'
+for var in $vars; do
 	opt=--$(tr 'A-Z_' 'a-z-' <<<"$var")
-	check "--help lists $opt for $var" grep -qE -- "^ +$opt +$var\b" "$IT_W/help"
 	"$COFFERD" "$opt=custom.$var" --plugin-dir "$PROBE_DIR" --list-plugins >/dev/null 2>&1
-	check_eq "$opt is accepted" "$?" 0
+	check_eq "$opt=NAME is accepted" "$?" 0
+	"$COFFERD" "$opt" "custom.$var" --plugin-dir "$PROBE_DIR" --list-plugins >/dev/null 2>&1
+	check_eq "$opt NAME is accepted" "$?" 0
 done
+"$COFFERD" --command-topic-probe=custom.p --plugin-dir "$PROBE_DIR" --list-plugins >"$IT_W/list" 2>/dev/null
+check "--command-topic-probe=NAME names COMMAND_TOPIC_PROBE's topic" \
+	grep -qx '  handles: COMMAND_TOPIC_PROBE PUT (refusal when disabled) (topic custom.p)' "$IT_W/list"
+"$COFFERD" --plugin-dir "$PROBE_DIR" --event-topic-probe-status custom.e --list-plugins >"$IT_W/list" 2>/dev/null
+check "--event-topic-probe-status NAME names EVENT_TOPIC_PROBE_STATUS's topic" \
+	grep -qx '  handles: EVENT_TOPIC_PROBE_STATUS BUMP (topic custom.e)' "$IT_W/list"
+EVENT_TOPIC_PROBE_STATUS=env.e "$COFFERD" --plugin-dir "$PROBE_DIR" --list-plugins >"$IT_W/list" 2>/dev/null
+check "so does the environment variable" grep -qx '  handles: EVENT_TOPIC_PROBE_STATUS BUMP (topic env.e)' "$IT_W/list"
+EVENT_TOPIC_PROBE_STATUS=env.e "$COFFERD" --plugin-dir "$PROBE_DIR" --topic EVENT_TOPIC_PROBE_STATUS=opt.e \
+	--list-plugins >"$IT_W/list" 2>/dev/null
+check "--topic wins over the environment" grep -qx '  handles: EVENT_TOPIC_PROBE_STATUS BUMP (topic opt.e)' "$IT_W/list"
+"$COFFERD" --db-password --command-topic-probe --plugin-dir "$PROBE_DIR" --list-plugins >"$IT_W/list" 2>/dev/null
+check "an option's value spelled like a topic option stays a value" \
+	grep -qx '  handles: COMMAND_TOPIC_PROBE PUT (refusal when disabled)' "$IT_W/list"
+"$COFFERD" --plugin-dir "$PROBE_DIR" --list-plugins --command-topic-probe >/dev/null 2>"$IT_W/err"
+check_eq "a topic option without a name exits 2" "$?" 2
+check "and says what it needs" grep -q 'needs a topic name (the real topic of COMMAND_TOPIC_PROBE)' "$IT_W/err"
+"$COFFERD" --command-topic-Probe x --plugin-dir "$PROBE_DIR" --list-plugins >/dev/null 2>&1
+check_eq "not in lower case: an unknown option (exit 2)" "$?" 2
 for opt in --bootstrap-servers --group-id --kafka-prop --embedded-kafka --embedded-kafka-file \
 	--partitions --topic --db-host --db-port --db-user --db-password --db-name --db-socket \
 	--migrate-only --sql-dir --plugin-dir --list-plugins --set --keep-plugins --features-default \

@@ -30,7 +30,8 @@ integration_tests = \
 	tests/integration/consumer_lag.sh \
 	tests/integration/http_routing.sh \
 	tests/integration/http_txn.sh \
-	tests/integration/session_timeout.sh
+	tests/integration/session_timeout.sh \
+	tests/integration/hello_example.sh
 TESTS += $(integration_tests)
 TEST_EXTENSIONS = .sh
 SH_LOG_COMPILER = $(SHELL)
