@@ -351,12 +351,9 @@ static void to_mysql_time(int64_t us, MYSQL_TIME *t)
 
 static int64_t from_mysql_time(const MYSQL_TIME *t)
 {
-	char buf[40];
-	snprintf(buf, sizeof buf, "%04u-%02u-%02uT%02u:%02u:%02uZ", t->year, t->month, t->day,
-	         t->hour, t->minute, t->second);
 	int64_t us = 0;
-	if (cu_time_parse(buf, strlen(buf), &us) != 0)
-		return 0;
+	if (cu_time_from_fields(t->year, t->month, t->day, t->hour, t->minute, t->second, &us) != 0)
+		return 0; /* a zero or impossible date */
 	return us + (int64_t)t->second_part;
 }
 
