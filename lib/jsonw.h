@@ -3,7 +3,7 @@
  * what the host's json_t path gives for the same values: jansson's compact form
  * (json_dumps JSON_COMPACT, keys in the order written) followed by the host's Go-style
  * escaping (http_go_escape: <, >, & as \u003c \u003e \u0026, U+2028/9 as \u2028/9), done in
- * the same pass. docs/http.md "Pre-serialised bodies" says when a route may use it.
+ * the same pass. docs/rest.md "Pre-serialised documents" says why and where it is used.
  *
  * Commas are placed by the writer; the caller only nests begin/end pairs correctly. Keys are
  * written as given: they must be plain ASCII needing no escape (the documents' own names).
