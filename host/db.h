@@ -45,8 +45,12 @@ int db_select(struct db_conn *c, const char *sql, const struct coffer_val *args,
               coffer_row_fn fn, void *ud);
 
 int db_begin(struct db_conn *c);
-/* A read-only transaction on one consistent snapshot (REPEATABLE READ for it alone):
- * every statement sees the same committed state, never half of a command. */
+/* A read-only transaction on one consistent snapshot (REPEATABLE READ): every
+ * statement sees the same committed state, never half of a command. The first one
+ * makes REPEATABLE READ the connection's session default (one round trip less per
+ * snapshot); db_begin then asks for READ COMMITTED for each of its transactions, so
+ * run only transactions, no autocommit statements, on a connection that serves
+ * snapshots (the HTTP threads' connections). */
 int db_begin_snapshot(struct db_conn *c);
 int db_commit(struct db_conn *c);
 int db_rollback(struct db_conn *c);

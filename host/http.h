@@ -8,6 +8,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <jansson.h>
 
 #include "db.h"
 
@@ -70,5 +71,10 @@ void http_host_text(struct http_host_resp *resp, int status, const char *fmt, ..
 /* Go's encoding/json escaping over jansson's compact output: <, >, & become
  * \u003c, \u003e, \u0026 and U+2028/9 \u2028/9. Returns a malloc'd copy. */
 char *http_go_escape(const char *json, size_t *len);
+
+/* A route's document as it goes on the wire: the bytes of http_go_escape over
+ * json_dumps(@p body, JSON_COMPACT | JSON_ENCODE_ANY), in one pass. Returns a
+ * malloc'd, NUL-terminated string (*len without the NUL), NULL on failure. */
+char *http_serialise(const json_t *body, size_t *len);
 
 #endif

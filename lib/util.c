@@ -163,6 +163,13 @@ static int64_t floor_div(int64_t a, int64_t b)
 	return a / b - (a % b != 0 && (a < 0) != (b < 0));
 }
 
+static char *two(char *o, unsigned v)
+{
+	o[0] = (char)('0' + v / 10);
+	o[1] = (char)('0' + v % 10);
+	return o + 2;
+}
+
 char *cu_time_format(int64_t us, char out[CU_TIME_LEN])
 {
 	int64_t secs = floor_div(us, 1000000);
@@ -172,17 +179,36 @@ char *cu_time_format(int64_t us, char out[CU_TIME_LEN])
 	int64_t y;
 	unsigned m, d;
 	civil_from_days(days, &y, &m, &d);
-	int n = snprintf(out, CU_TIME_LEN, "%04lld-%02u-%02uT%02d:%02d:%02d", (long long)y, m, d,
-	                 (int)(sod / 3600), (int)(sod / 60 % 60), (int)(sod % 60));
-	if (frac != 0) {
-		char f[8];
-		snprintf(f, sizeof f, "%06lld", (long long)frac);
+	char *o = out;
+	if (y >= 0 && y <= 9999) { /* every real time: no printf on the hot path */
+		o = two(o, (unsigned)(y / 100));
+		o = two(o, (unsigned)(y % 100));
+	} else {
+		o += snprintf(o, CU_TIME_LEN, "%04lld", (long long)y);
+	}
+	*o++ = '-';
+	o = two(o, m);
+	*o++ = '-';
+	o = two(o, d);
+	*o++ = 'T';
+	o = two(o, (unsigned)(sod / 3600));
+	*o++ = ':';
+	o = two(o, (unsigned)(sod / 60 % 60));
+	*o++ = ':';
+	o = two(o, (unsigned)(sod % 60));
+	if (frac != 0) { /* the fraction without its trailing zeros */
+		char f[6];
+		for (int i = 5; i >= 0; i--, frac /= 10)
+			f[i] = (char)('0' + frac % 10);
 		int len = 6;
 		while (len > 0 && f[len - 1] == '0')
 			len--;
-		n += snprintf(out + n, (size_t)(CU_TIME_LEN - n), ".%.*s", len, f);
+		*o++ = '.';
+		memcpy(o, f, (size_t)len);
+		o += len;
 	}
-	snprintf(out + n, (size_t)(CU_TIME_LEN - n), "Z");
+	*o++ = 'Z';
+	*o = '\0';
 	return out;
 }
 
@@ -197,6 +223,27 @@ static int digits(const char *s, int n, int *v)
 	return 0;
 }
 
+static bool fields_valid(int Y, int M, int D, int h, int mi, int sec)
+{
+	static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	if (M < 1 || M > 12 || D < 1 || D > mdays[M - 1] || h > 23 || mi > 59 || sec > 60)
+		return false;
+	bool leap = (Y % 4 == 0 && Y % 100 != 0) || Y % 400 == 0;
+	return !(M == 2 && D == 29 && !leap);
+}
+
+int cu_time_from_fields(unsigned Y, unsigned M, unsigned D, unsigned h, unsigned mi,
+                        unsigned sec, int64_t *us)
+{
+	if (Y > 9999 || M > 99 || D > 99 || h > 99 || mi > 99 || sec > 99 ||
+	    !fields_valid((int)Y, (int)M, (int)D, (int)h, (int)mi, (int)sec))
+		return -1;
+	if (sec == 60)
+		sec = 59; /* as cu_time_parse */
+	*us = (days_from_civil(Y, M, D) * 86400 + h * 3600 + mi * 60 + sec) * 1000000;
+	return 0;
+}
+
 int cu_time_parse(const char *s, size_t n, int64_t *us)
 {
 	int Y, M, D, h, mi, sec;
@@ -204,11 +251,7 @@ int cu_time_parse(const char *s, size_t n, int64_t *us)
 	    digits(s + 8, 2, &D) || (s[10] != 'T' && s[10] != 't') || digits(s + 11, 2, &h) ||
 	    s[13] != ':' || digits(s + 14, 2, &mi) || s[16] != ':' || digits(s + 17, 2, &sec))
 		return -1;
-	static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	if (M < 1 || M > 12 || D < 1 || D > mdays[M - 1] || h > 23 || mi > 59 || sec > 60)
-		return -1;
-	bool leap = (Y % 4 == 0 && Y % 100 != 0) || Y % 400 == 0;
-	if (M == 2 && D == 29 && !leap)
+	if (!fields_valid(Y, M, D, h, mi, sec))
 		return -1;
 	size_t i = 19;
 	int64_t frac = 0;

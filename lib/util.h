@@ -76,6 +76,10 @@ char *cu_time_format(int64_t us, char out[CU_TIME_LEN]);
 /* Parse RFC 3339 (any offset, up to 9 fractional digits, truncated to micro-
  * seconds). Returns 0 and sets *us, or -1. */
 int cu_time_parse(const char *s, size_t n, int64_t *us);
+/* The same for a UTC date and time given as numbers (Y 0..9999), without the text:
+ * cu_time_parse of "YYYY-MM-DDTHH:MM:SSZ" made from them. */
+int cu_time_from_fields(unsigned Y, unsigned M, unsigned D, unsigned h, unsigned mi,
+                        unsigned sec, int64_t *us);
 /* Wall clock, UTC microseconds. */
 int64_t cu_now_us(void);
 /* A JSON string of cu_time_format(us). */

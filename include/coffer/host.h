@@ -107,6 +107,10 @@ struct coffer_http_req {
 struct coffer_http_resp {
 	int status;
 	json_t *body;
+	/** Or a pre-serialised body (start NULL): @c raw_len bytes from malloc(), already
+	 *  compact and Go-escaped; the host frees it and ignores @c body when it is set. */
+	char *raw;
+	size_t raw_len;
 };
 
 /**

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "jsonw.h"
 #include "util.h"
 
 /* ================================================================== documents */
@@ -222,6 +223,273 @@ json_t *crest_assets_doc(const struct coffer_asset_list *assets, const struct cr
 	return json_pack("{s:o}", "data", data);
 }
 
+/* ================================================================== the same documents, streamed
+ *
+ * The handlers answer with these: the same bytes as the builders above after the host's
+ * serialisation (jansson compact form, Go's escaping), written straight into one buffer with
+ * lib/jsonw.h instead of a tree of some 2,000 jansson values per inventory. Every key, in the
+ * same order, as above; tests/plugins/compartment/test_compartment_rest_raw.c compares both
+ * on the same rows. A change to one set of builders is made to the other. */
+
+static void w_time(struct jw *w, const char *key, int64_t us)
+{
+	char buf[CU_TIME_LEN];
+	jw_kstr(w, key, cu_time_format(us, buf));
+}
+
+static void w_cash_id(struct jw *w, int64_t v)
+{
+	jw_key(w, "cashId");
+	jw_int_str(w, v);
+}
+
+static int64_t clamp_u64(uint64_t v) { return v > INT64_MAX ? INT64_MAX : (int64_t)v; }
+
+static void w_stats(struct jw *w, const struct coffer_asset *a)
+{
+	const uint16_t *st = &a->stats.strength;
+	for (int i = 0; i < 16; i++)
+		jw_kint(w, stat_names[i], st[i]);
+}
+
+static void w_equipable(struct jw *w, const struct coffer_asset *a)
+{
+	jw_kint(w, "ownerId", a->owner_id);
+	w_stats(w, a);
+	jw_kbool(w, "locked", a->locked);
+	jw_kbool(w, "spikes", a->spikes);
+	jw_kbool(w, "karmaUsed", a->karma_used);
+	jw_kbool(w, "cold", a->cold);
+	jw_kbool(w, "canBeTraded", a->can_be_traded);
+	jw_kint(w, "levelType", a->level_type);
+	jw_kint(w, "level", a->level);
+	jw_kint(w, "experience", a->experience);
+	jw_kint(w, "hammersApplied", a->hammers_applied);
+}
+
+static void w_reference_data(struct jw *w, const struct coffer_asset *a)
+{
+	jw_kobj(w, "referenceData");
+	switch (a->kind) {
+	case COFFER_KIND_EQUIPABLE:
+		w_equipable(w, a);
+		break;
+	case COFFER_KIND_CASH_EQUIPABLE:
+		w_cash_id(w, a->cash_id);
+		w_equipable(w, a);
+		break;
+	case COFFER_KIND_CONSUMABLE:
+	case COFFER_KIND_SETUP:
+	case COFFER_KIND_ETC:
+		jw_kint(w, "ownerId", a->owner_id);
+		jw_kint(w, "quantity", a->quantity);
+		jw_kint(w, "flag", a->flag);
+		if (a->kind == COFFER_KIND_CONSUMABLE)
+			jw_kint(w, "rechargeable", clamp_u64(a->rechargeable));
+		break;
+	case COFFER_KIND_CASH:
+		jw_kint(w, "ownerId", a->owner_id);
+		w_cash_id(w, a->cash_id);
+		jw_kint(w, "quantity", a->quantity);
+		jw_kint(w, "flag", a->flag);
+		jw_kint(w, "purchasedBy", a->purchased_by);
+		break;
+	case COFFER_KIND_PET:
+		jw_kint(w, "ownerId", a->owner_id);
+		w_cash_id(w, a->cash_id);
+		jw_kint(w, "flag", a->flag);
+		jw_kint(w, "purchasedBy", a->purchased_by);
+		jw_kstr(w, "name", a->pet_name);
+		jw_kint(w, "level", a->pet_level);
+		jw_kint(w, "closeness", a->pet_closeness);
+		jw_kint(w, "fullness", a->pet_fullness);
+		jw_kint(w, "slot", a->pet_slot);
+		break;
+	default:
+		break;
+	}
+	jw_obj_end(w);
+}
+
+static void w_flattened(struct jw *w, const struct coffer_asset *a)
+{
+	w_time(w, "createdAt", a->created_at_us);
+	jw_kint(w, "quantity", stackable(a->kind) ? a->quantity : 1);
+	jw_kint(w, "ownerId", a->owner_id);
+	jw_kstr(w, "owner", a->owner_name);
+	jw_kint(w, "flag", a->flag);
+	jw_kint(w, "rechargeable", clamp_u64(a->rechargeable));
+	w_stats(w, a);
+	jw_kint(w, "levelType", a->level_type);
+	jw_kint(w, "level", a->level);
+	jw_kint(w, "experience", a->experience);
+	jw_kint(w, "hammersApplied", a->hammers_applied);
+	jw_knull(w, "equippedSince");
+	w_cash_id(w, a->cash_id);
+	jw_kint(w, "commodityId", 0);
+	jw_kint(w, "purchaseBy", a->purchased_by);
+	jw_kint(w, "petId", a->kind == COFFER_KIND_PET ? a->reference_id : 0);
+}
+
+static void w_asset(struct jw *w, const struct coffer_asset *a, const struct crest_opts *o)
+{
+	const char *kind = o->kind_name(a->kind);
+	if (kind == NULL || !jw_utf8_valid(kind))
+		return; /* crest_asset's json_pack fails: the asset is left out */
+	jw_obj(w);
+	jw_kstr(w, "type", "assets");
+	jw_key(w, "id");
+	jw_int_str(w, a->id);
+	jw_kobj(w, "attributes");
+	jw_kint(w, "slot", a->slot);
+	jw_kint(w, "templateId", a->template_id);
+	w_time(w, "expiration", a->expiration_us);
+	jw_kint(w, "referenceId", a->reference_id);
+	jw_kstr(w, "referenceType", kind);
+	w_reference_data(w, a);
+	if (o->flattened)
+		w_flattened(w, a);
+	jw_obj_end(w);
+	jw_obj_end(w);
+}
+
+static void w_assets(struct jw *w, const struct coffer_asset_list *l, const struct crest_opts *o)
+{
+	for (size_t i = 0; l && i < l->n; i++)
+		w_asset(w, &l->v[i], o);
+}
+
+static void w_links(struct jw *w, const char *parent_type, const char *parent_id,
+                    const char *name)
+{
+	char related[160], self[160];
+	snprintf(related, sizeof related, "/api/%s/%s/%s", parent_type, parent_id, name);
+	snprintf(self, sizeof self, "/api/%s/%s/relationships/%s", parent_type, parent_id, name);
+	jw_kobj(w, "links");
+	jw_kstr(w, "related", related);
+	jw_kstr(w, "self", self);
+	jw_obj_end(w);
+}
+
+static void w_ref(struct jw *w, const char *type, const char *id)
+{
+	jw_obj(w);
+	jw_kstr(w, "type", type);
+	jw_kstr(w, "id", id);
+	jw_obj_end(w);
+}
+
+static void w_compartment(struct jw *w, const struct coffer_compartment *c,
+                          const struct coffer_asset_list *assets)
+{
+	jw_obj(w);
+	jw_kstr(w, "type", "compartments");
+	jw_kstr(w, "id", c->id);
+	jw_kobj(w, "attributes");
+	jw_kint(w, "type", (int)c->type);
+	jw_kint(w, "capacity", (json_int_t)c->capacity);
+	jw_obj_end(w);
+	jw_kobj(w, "relationships");
+	jw_kobj(w, "assets");
+	w_links(w, "compartments", c->id, "assets");
+	jw_karr(w, "data");
+	for (size_t i = 0; assets && i < assets->n; i++) {
+		jw_obj(w);
+		jw_kstr(w, "type", "assets");
+		jw_key(w, "id");
+		jw_int_str(w, assets->v[i].id);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	jw_obj_end(w);
+	jw_obj_end(w);
+	jw_obj_end(w);
+}
+
+static size_t count_assets(const struct coffer_asset_list *lists, size_t n)
+{
+	size_t k = 0;
+	for (size_t i = 0; lists && i < n; i++)
+		k += lists[i].n;
+	return k;
+}
+
+/* About what one asset takes (a flattened equipable is some 900 bytes): one allocation. */
+#define ASSET_HINT 1024
+
+char *crest_inventory_raw(const char *inventory_id, uint32_t character_id,
+                          const struct coffer_compartment *comps,
+                          const struct coffer_asset_list *lists, size_t n,
+                          const struct crest_opts *o, size_t *len)
+{
+	struct jw w;
+	jw_init(&w, 2048 + 512 * n + ASSET_HINT * count_assets(lists, n));
+	jw_obj(&w);
+	jw_kobj(&w, "data");
+	jw_kstr(&w, "type", "inventories");
+	jw_kstr(&w, "id", inventory_id);
+	jw_kobj(&w, "attributes");
+	jw_kint(&w, "characterId", (json_int_t)character_id);
+	jw_obj_end(&w);
+	jw_kobj(&w, "relationships");
+	jw_kobj(&w, "compartments");
+	w_links(&w, "inventories", inventory_id, "compartments");
+	jw_karr(&w, "data");
+	for (size_t i = 0; i < n; i++)
+		w_ref(&w, "compartments", comps[i].id);
+	jw_arr_end(&w);
+	jw_obj_end(&w);
+	jw_obj_end(&w);
+	jw_obj_end(&w);
+	if (n > 0) { /* every compartment is included, so `included` is empty only when n is 0 */
+		jw_karr(&w, "included");
+		for (size_t i = 0; i < n; i++)
+			w_compartment(&w, &comps[i], lists ? &lists[i] : NULL);
+		for (size_t i = 0; lists && i < n; i++)
+			w_assets(&w, &lists[i], o);
+		jw_arr_end(&w);
+	}
+	jw_obj_end(&w);
+	return jw_finish(&w, len);
+}
+
+char *crest_compartment_raw(const struct coffer_compartment *c,
+                            const struct coffer_asset_list *assets, const struct crest_opts *o,
+                            size_t *len)
+{
+	struct jw w;
+	jw_init(&w, 2048 + ASSET_HINT * (assets ? assets->n : 0));
+	jw_obj(&w);
+	jw_key(&w, "data");
+	w_compartment(&w, c, assets);
+	if (assets && assets->n > 0) {
+		size_t mark = w.len;
+		jw_karr(&w, "included");
+		size_t start = w.len;
+		w_assets(&w, assets, o);
+		if (w.len == start) /* every asset left out: `included` would be empty */
+			w.len = mark;
+		else
+			jw_arr_end(&w);
+		w.comma = true;
+	}
+	jw_obj_end(&w);
+	return jw_finish(&w, len);
+}
+
+char *crest_assets_raw(const struct coffer_asset_list *assets, const struct crest_opts *o,
+                       size_t *len)
+{
+	struct jw w;
+	jw_init(&w, 64 + ASSET_HINT * (assets ? assets->n : 0));
+	jw_obj(&w);
+	jw_karr(&w, "data");
+	w_assets(&w, assets, o);
+	jw_arr_end(&w);
+	jw_obj_end(&w);
+	return jw_finish(&w, len);
+}
+
 /* ================================================================== handlers */
 
 /* Answer @p status with an empty body after one INFO line naming the bad value; nothing was
@@ -309,8 +577,10 @@ static enum coffer_outcome inventory_answer(const struct compartment *c, coffer_
 		char id[37];
 		c->host->uuid(id); /* a fresh inventory id in every answer, as the reference does */
 		resp->status = 200;
-		resp->body = crest_inventory_doc(id, character_id, inv.comps, inv.lists, inv.n,
-		                                 &c->rest);
+		resp->raw = crest_inventory_raw(id, character_id, inv.comps, inv.lists, inv.n,
+		                                &c->rest, &resp->raw_len);
+		if (resp->raw == NULL)
+			rc = COFFER_ETRANSIENT; /* out of memory: the host retries, then answers 500 */
 	}
 	inventory_free(S, &inv);
 	return rc ? coffer_asset_outcome(rc) : COFFER_DONE;
@@ -379,7 +649,9 @@ static enum coffer_outcome compartment_answer(const struct compartment *c, coffe
 	int rc = S->asset_list(txn, tenant, comp->id, &l);
 	if (rc == 0) {
 		resp->status = 200;
-		resp->body = crest_compartment_doc(comp, &l, &c->rest);
+		resp->raw = crest_compartment_raw(comp, &l, &c->rest, &resp->raw_len);
+		if (resp->raw == NULL)
+			rc = COFFER_ETRANSIENT;
 	}
 	S->asset_list_free(&l);
 	return rc ? coffer_asset_outcome(rc) : COFFER_DONE;
@@ -454,7 +726,9 @@ static enum coffer_outcome on_get_assets(coffer_ctx *ctx, coffer_txn *txn,
 	int rc = S->asset_list(txn, req->tenant->id, id, &l);
 	if (rc == 0) {
 		resp->status = 200;
-		resp->body = crest_assets_doc(&l, &c->rest);
+		resp->raw = crest_assets_raw(&l, &c->rest, &resp->raw_len);
+		if (resp->raw == NULL)
+			rc = COFFER_ETRANSIENT;
 	}
 	S->asset_list_free(&l);
 	return rc ? coffer_asset_outcome(rc) : COFFER_DONE;

@@ -1,5 +1,6 @@
 /* plugins/compartment/compartment_rest.h: the JSON:API documents of the inventory routes
- * (docs/rest.md): pure functions from the asset service's row structs to jansson values, with
+ * (docs/rest.md): pure functions from the asset service's row structs to jansson values (and
+ * the same documents pre-serialised, below), with
  * the key order, types and ordering the Go callers were written against. No host, no SQL:
  * unit-tested directly (tests/plugins/compartment/test_compartment_rest.c). */
 #ifndef COFFER_PLUGIN_COMPARTMENT_REST_H
@@ -46,5 +47,18 @@ json_t *crest_compartment_doc(const struct coffer_compartment *c,
 
 /* GET assets: {"data":[assets...]} (never `included`). */
 json_t *crest_assets_doc(const struct coffer_asset_list *assets, const struct crest_opts *o);
+
+/* The same three documents serialised as the host would serialise the json_t ones (compact,
+ * Go's escaping), written directly with lib/jsonw.h: what the handlers answer (the
+ * coffer_http_resp raw body). NULL on allocation failure; free() the result. */
+char *crest_inventory_raw(const char *inventory_id, uint32_t character_id,
+                          const struct coffer_compartment *comps,
+                          const struct coffer_asset_list *lists, size_t n,
+                          const struct crest_opts *o, size_t *len);
+char *crest_compartment_raw(const struct coffer_compartment *c,
+                            const struct coffer_asset_list *assets, const struct crest_opts *o,
+                            size_t *len);
+char *crest_assets_raw(const struct coffer_asset_list *assets, const struct crest_opts *o,
+                       size_t *len);
 
 #endif

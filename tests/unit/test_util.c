@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -15,6 +16,63 @@ static void test_time_format_drops_zero_fraction(void **state)
 	assert_string_equal(cu_time_format(1740830400250000LL, b), "2025-03-01T12:00:00.25Z");
 	assert_string_equal(cu_time_format(1740830400123456LL, b), "2025-03-01T12:00:00.123456Z");
 	assert_string_equal(cu_time_format(CU_ZERO_TIME_US, b), "0001-01-01T00:00:00Z");
+}
+
+/* The printf-free formatter against its definition, over a wide spread of instants. */
+static void test_time_format_is_the_printf_form(void **state)
+{
+	(void)state;
+	char b[CU_TIME_LEN], want[64];
+	uint64_t x = 88172645463325252ULL;
+	for (int i = 0; i < 20000; i++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		/* years -1000..10999: the snprintf fallback outside 0..9999 */
+		int64_t us = (int64_t)(x % 378000000000000000ULL) - 93700000000000000LL;
+		if (i % 3 == 0)
+			us -= us % 1000000; /* whole seconds too */
+		int64_t secs = us / 1000000 - (us % 1000000 < 0);
+		int64_t frac = us - secs * 1000000;
+		int64_t back = 0;
+		cu_time_format(us, b);
+		/* rebuilt with printf from the fields the formatter printed */
+		long long Y;
+		unsigned M, D, h, mi, sec;
+		assert_int_equal(sscanf(b, "%lld-%u-%uT%u:%u:%u", &Y, &M, &D, &h, &mi, &sec), 6);
+		int n = snprintf(want, sizeof want, "%04lld-%02u-%02uT%02u:%02u:%02u", Y, M, D, h, mi, sec);
+		if (frac != 0) {
+			char f[8];
+			snprintf(f, sizeof f, "%06lld", (long long)frac);
+			int len = 6;
+			while (len > 0 && f[len - 1] == '0')
+				len--;
+			n += snprintf(want + n, sizeof want - (size_t)n, ".%.*s", len, f);
+		}
+		snprintf(want + n, sizeof want - (size_t)n, "Z");
+		assert_string_equal(b, want);
+		if (Y >= 0 && Y <= 9999) {
+			assert_int_equal(cu_time_parse(b, strlen(b), &back), 0);
+			assert_int_equal(back, us);
+			assert_int_equal(cu_time_from_fields((unsigned)Y, M, D, h, mi, sec, &back), 0);
+			assert_int_equal(back, us - frac);
+		}
+	}
+}
+
+static void test_time_from_fields_refuses_what_parse_refuses(void **state)
+{
+	(void)state;
+	int64_t us = 1;
+	assert_int_equal(cu_time_from_fields(0, 0, 0, 0, 0, 0, &us), -1); /* MySQL's zero date */
+	assert_int_equal(cu_time_from_fields(2025, 2, 29, 0, 0, 0, &us), -1);
+	assert_int_equal(cu_time_from_fields(10000, 1, 1, 0, 0, 0, &us), -1);
+	assert_int_equal(cu_time_from_fields(2025, 13, 1, 0, 0, 0, &us), -1);
+	assert_int_equal(cu_time_from_fields(2025, 1, 1, 24, 0, 0, &us), -1);
+	assert_int_equal(cu_time_from_fields(1, 1, 1, 0, 0, 0, &us), 0);
+	assert_int_equal(us, CU_ZERO_TIME_US);
+	assert_int_equal(cu_time_from_fields(2024, 2, 29, 23, 59, 60, &us), 0); /* leap second */
+	int64_t p;
+	assert_int_equal(cu_time_parse("2024-02-29T23:59:60Z", 20, &p), 0);
+	assert_int_equal(us, p);
 }
 
 static void test_time_parse_converts_offsets_to_utc(void **state)
@@ -113,6 +171,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_time_format_drops_zero_fraction),
+		cmocka_unit_test(test_time_format_is_the_printf_form),
+		cmocka_unit_test(test_time_from_fields_refuses_what_parse_refuses),
 		cmocka_unit_test(test_time_parse_converts_offsets_to_utc),
 		cmocka_unit_test(test_json_readers_refuse_wrong_types_and_ranges),
 		cmocka_unit_test(test_key_is_little_endian_with_four_zero_bytes),

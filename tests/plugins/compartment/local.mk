@@ -29,6 +29,18 @@ tests_plugins_compartment_test_compartment_rest_CFLAGS = $(AM_CFLAGS) $(CMOCKA_C
 tests_plugins_compartment_test_compartment_rest_LDADD = lib/libcoffer_util.la $(JANSSON_LIBS) \
 	$(CMOCKA_LIBS)
 
+# The streamed documents against the host's serialisation of the jansson ones (host/http.c).
+check_PROGRAMS += tests/plugins/compartment/test_compartment_rest_raw
+TESTS += tests/plugins/compartment/test_compartment_rest_raw
+tests_plugins_compartment_test_compartment_rest_raw_SOURCES = \
+	tests/plugins/compartment/test_compartment_rest_raw.c plugins/compartment/compartment_rest.c \
+	plugins/asset/asset_rules.c
+tests_plugins_compartment_test_compartment_rest_raw_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) \
+	$(MYSQL_CFLAGS) -I$(top_srcdir)/plugins/compartment -I$(top_srcdir)/plugins/asset \
+	-I$(top_srcdir)/host
+tests_plugins_compartment_test_compartment_rest_raw_LDADD = host/libcofferhost.la \
+	lib/libcoffer_util.la $(JANSSON_LIBS) $(CMOCKA_LIBS)
+
 # The handler tests load plugins/asset and plugins/compartment from the build tree.
 COMPARTMENT_FH_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) -I$(top_srcdir)/tests/support
 COMPARTMENT_FH_LDADD = tests/support/libfakehost.la lib/libcoffer_util.la $(CMOCKA_LIBS)
