@@ -77,7 +77,8 @@ class Gen:
             "id": cid, "topic": topic, "key": key8(key or TOPIC_KEY[topic]).hex(),
             "headers": [[n, v.hex()] for n, v in headers],
             "payload": None if payload is None else payload.hex(),
-            "txn": txn, "char": char, "expect": sorted(expect), "desc": desc,
+            "txn": txn, "char": char, "tenant": tenant or self.fx["tenant_a"], "expect": sorted(expect),
+            "desc": desc,
         })
 
     # ------------------------------------------------------------ base messages
@@ -142,7 +143,7 @@ class Gen:
                     "dropId": fx["drop_a"], "type": "RESERVED", "body": b}
         out.append(("EVENT_TOPIC_DROP_STATUS", "RESERVED", reserved,
                     [("@transactionId", "uuid"), ("@worldId", "u8"), ("@channelId", "u8"), ("@mapId", "u32"),
-                     ("@dropId", "u32id"), ("@body", "obj"), ("body.characterId", "u32id"), ("body.itemId", "u32"),
+                     ("@dropId", "u32trusted"), ("@body", "obj"), ("body.characterId", "u32id"), ("body.itemId", "u32"),
                      ("body.equipmentId", "u32"), ("body.quantity", "u32"), ("body.meso", "u32"),
                      ("body.strength", "u16"), ("body.slots", "u16")], True))
 
@@ -179,7 +180,7 @@ class Gen:
         drop("SPAWN_FROM_CHARACTER", sfc, sf + [("equipmentId", "u32")])
         drop("REQUEST_RESERVATION", {"dropId": fx["drop_a"], "characterId": a1, "partyId": 0, "characterX": 0,
                                      "characterY": 0, "petSlot": -1},
-             [("dropId", "u32id"), ("characterId", "u32id"), ("partyId", "u32"), ("characterX", "i16"),
+             [("dropId", "u32id"), ("characterId", "u32trusted"), ("partyId", "u32"), ("characterX", "i16"),
               ("petSlot", "i8")], fail=True)
         drop("CANCEL_RESERVATION", {"dropId": fx["drop_a_reserved"], "characterId": a2},
              [("dropId", "u32id"), ("characterId", "u32id")])
@@ -219,7 +220,10 @@ class Gen:
 
     def ranges(self, kind):
         """(description, value, invalid): invalid = outside the field's width (must be dead-lettered)."""
-        w = {"u32id": "u32", "u32new": "u32", "u8inv": "u8"}.get(kind, kind)
+        # u32trusted: an id the handler takes as given (drop RESERVED's dropId: the pick-up
+        # credits whatever drop the event names; REQUEST_RESERVATION's characterId: any
+        # character may reserve a drop nobody owns), so only 0 and values out of range are bad
+        w = {"u32id": "u32", "u32new": "u32", "u8inv": "u8", "u32trusted": "u32"}.get(kind, kind)
         if w not in WIDTH:
             return []
         lo, hi = WIDTH[w]
@@ -235,7 +239,7 @@ class Gen:
             if not invalid and kind not in ("u32id",):
                 continue  # a valid value of a plain field is a valid command: not bad input
             out.append((d, v, invalid))
-        if kind in ("u32id", "u8inv"):
+        if kind in ("u32id", "u8inv", "u32trusted"):
             out.append(("0 (ids start at 1)", 0, False))
         if kind == "u8inv":
             out.append(("6 (types are 1..5)", 6, False))
@@ -264,7 +268,7 @@ class Gen:
             for f, k in fields:
                 path = self.path_of(f)
                 # a missing field reads as its zero value: only ids, whose zero is refused, are "required"
-                if k in ("u32id", "u8inv", "u32new") or (k == "obj" and typ in NEEDS_BODY) or (typ in ("SPAWN", "SPAWN_FROM_CHARACTER")
+                if k in ("u32id", "u8inv", "u32new", "u32trusted") or (k == "obj" and typ in NEEDS_BODY) or (typ in ("SPAWN", "SPAWN_FROM_CHARACTER")
                                                                         and f in ("body.itemId", "body.quantity")):
                     case(lambda m, p=path: self.set_path(m, p, None, delete=True), lenient, "%s missing" % f)
                 for d, v in self.wrong_types(k):
@@ -281,7 +285,12 @@ class Gen:
                     case(lambda m, p=path: self.set_path(m, p, "yesterday"), strict, "%s is not RFC 3339" % f)
                     case(lambda m, p=path: self.set_path(m, p, ""), strict, "%s is \"\"" % f)
                 if k == "str32":
-                    case(lambda m, p=path: self.set_path(m, p, "n" * 16384), lenient, "%s is a 16 KiB string" % f)
+                    # UPDATED keeps the first 32 characters of ownerName (plugins/asset/README.md):
+                    # a long name alone is valid, so the id is bad too
+                    def huge(m, p=path):
+                        self.set_path(m, p, "n" * 16384)
+                        m["id"] = "x"
+                    case(huge, strict, "%s is a 16 KiB string and id a string" % f)
                 if k not in ("obj", "arr"):
                     case(lambda m, p=path: self.set_path(m, p, json.loads("[" * 1000 + "]" * 1000)), strict,
                          "%s is an array nested 1000 deep" % f)
