@@ -235,7 +235,9 @@ static void prepare(struct job *j)
 		         cfg.max_message_bytes);
 		return;
 	}
-	j->json = m->payload ? json_loadb(m->payload, m->len, 0, &err) : NULL;
+	/* A key given twice is refused (docs/architecture.md "Duplicate JSON keys"): jansson
+	 * would keep the last value, another reader may keep the first. */
+	j->json = m->payload ? json_loadb(m->payload, m->len, JSON_REJECT_DUPLICATES, &err) : NULL;
 	if (j->json == NULL) {
 		snprintf(j->reason, sizeof j->reason, "not JSON: %s", m->payload ? err.text : "empty");
 		return;

@@ -31,14 +31,16 @@ integration_tests = \
 	tests/integration/http_routing.sh \
 	tests/integration/http_txn.sh \
 	tests/integration/session_timeout.sh \
-	tests/integration/hello_example.sh
+	tests/integration/hello_example.sh \
+	tests/integration/bad_input.sh
 TESTS += $(integration_tests)
 TEST_EXTENSIONS = .sh
 SH_LOG_COMPILER = $(SHELL)
 AM_TESTS_ENVIRONMENT = abs_top_builddir='$(abs_top_builddir)' abs_top_srcdir='$(abs_top_srcdir)'; \
 	: "$${TSAN_OPTIONS=suppressions=$(abs_top_srcdir)/tests/tsan.supp}"; export TSAN_OPTIONS; \
 	export abs_top_builddir abs_top_srcdir;
-EXTRA_DIST += tests/tsan.supp $(integration_tests) tests/integration/lib.sh tests/integration/obs_lib.sh tests/integration/prom.py
+EXTRA_DIST += tests/tsan.supp $(integration_tests) tests/integration/lib.sh tests/integration/obs_lib.sh tests/integration/prom.py \
+	tests/integration/bad_input_gen.py
 include tests/integration/inventory.mk
 include tests/integration/rest.mk
 include tests/integration/drop.mk
