@@ -36,6 +36,7 @@
 #include "outbox.h"
 #include "registry.h"
 #include "util.h"
+#include "xalloc.h"
 
 #define QUEUE_CAP 2048
 /* A message that fails this often while the database answers is dead-lettered:
@@ -607,7 +608,7 @@ static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
 	unsigned batch = cfg.batch ? cfg.batch : 1;
-	struct job *js = calloc(batch, sizeof *js);
+	struct job *js = xcalloc(batch, sizeof *js);
 	for (;;) {
 		pthread_mutex_lock(&w->mu);
 		while (w->n == 0 && !w->quit)
@@ -846,7 +847,7 @@ int bus_start(const struct bus_cfg *c)
 		}
 		if (known)
 			continue;
-		tmap = realloc(tmap, (ntmap + 1) * sizeof *tmap);
+		tmap = xreallocarray(tmap, ntmap + 1, sizeof *tmap);
 		tmap[ntmap++] = (struct topicmap){real, var};
 		rd_kafka_topic_partition_list_add(subs, real, RD_KAFKA_PARTITION_UA);
 	}
@@ -862,11 +863,11 @@ int bus_start(const struct bus_cfg *c)
 		}
 	}
 	rd_kafka_topic_partition_list_destroy(subs);
-	workers = calloc(cfg.workers, sizeof *workers);
+	workers = xcalloc(cfg.workers, sizeof *workers);
 	for (unsigned i = 0; i < cfg.workers; i++) {
 		struct worker *w = &workers[i];
 		w->idx = i;
-		w->q = calloc(QUEUE_CAP, sizeof *w->q);
+		w->q = xcalloc(QUEUE_CAP, sizeof *w->q);
 		pthread_mutex_init(&w->mu, NULL);
 		pthread_cond_init(&w->cv, NULL);
 		char label[32];
@@ -903,14 +904,9 @@ static struct stall *stall_get(const char *topic, int32_t partition)
 	for (size_t i = 0; i < nstalls; i++)
 		if (stalls[i].partition == partition && strcmp(stalls[i].topic, topic) == 0)
 			return &stalls[i];
-	struct stall *n = realloc(stalls, (nstalls + 1) * sizeof *stalls);
-	if (n == NULL)
-		return NULL;
-	stalls = n;
-	stalls[nstalls] = (struct stall){.topic = strdup(topic), .partition = partition,
+	stalls = xreallocarray(stalls, nstalls + 1, sizeof *stalls);
+	stalls[nstalls] = (struct stall){.topic = xstrdup(topic), .partition = partition,
 	                                 .pos = RD_KAFKA_OFFSET_INVALID, .since_ms = mono_ms()};
-	if (stalls[nstalls].topic == NULL)
-		return NULL;
 	return &stalls[nstalls++];
 }
 

@@ -18,6 +18,7 @@
 #include "outbox.h"
 #include "registry.h"
 #include "util.h"
+#include "xalloc.h"
 
 struct feature {
 	char tenant[37];
@@ -58,7 +59,7 @@ static int collect_feature(void *ud, const struct coffer_row *row)
 	struct feat_buf *b = ud;
 	if (b->n == b->cap) {
 		b->cap = b->cap ? b->cap * 2 : 64;
-		b->v = realloc(b->v, b->cap * sizeof *b->v);
+		b->v = xreallocarray(b->v, b->cap, sizeof *b->v);
 	}
 	struct feature *f = &b->v[b->n++];
 	snprintf(f->tenant, sizeof f->tenant, "%.*s", (int)row->col[0].v.s.n, row->col[0].v.s.p);
