@@ -189,7 +189,8 @@ static int ids_add(struct ids *l, uint64_t id)
 
 static int ids_from_file(const char *path, struct ids *l)
 {
-	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+	bool from_stdin = strcmp(path, "-") == 0;
+	FILE *f = from_stdin ? stdin : fopen(path, "r");
 	if (f == NULL)
 		return fail(EXIT_FAIL, "%s: %s", path, strerror(errno));
 	char line[256];
@@ -213,7 +214,7 @@ static int ids_from_file(const char *path, struct ids *l)
 		else
 			rc = ids_add(l, id);
 	}
-	if (f != stdin)
+	if (!from_stdin)
 		fclose(f);
 	return rc;
 }
