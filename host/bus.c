@@ -124,6 +124,8 @@ struct worker {
 
 static struct bus_cfg cfg;
 static struct worker *workers;
+static unsigned nstarted; /* workers whose thread runs */
+static bool began;        /* bus_start ran: bus_join has something to release */
 static char cluster_id[128];
 
 const char *bus_cluster_id(void) { return cluster_id; }
@@ -789,6 +791,7 @@ int bus_start(const struct bus_cfg *c)
 	if (cfg.stall_warn_ms == 0)
 		cfg.stall_warn_ms = 30000;
 	offsets_init(&offs);
+	began = true;
 	health_set(HEALTH_KAFKA, false,
 	           "starting: no partition assignment yet: connecting to the Kafka cluster");
 	health_set(HEALTH_CONSUMER, false, NULL);
@@ -798,6 +801,7 @@ int bus_start(const struct bus_cfg *c)
 	rk = rd_kafka_new(RD_KAFKA_CONSUMER, cfg.consumer_conf, err, sizeof err);
 	if (rk == NULL) {
 		LOG_ERR("cannot create consumer error=\"%s\"", err);
+		rd_kafka_conf_destroy(cfg.consumer_conf); /* ours either way */
 		return COFFER_EINVAL;
 	}
 	rd_kafka_poll_set_consumer(rk);
@@ -843,6 +847,7 @@ int bus_start(const struct bus_cfg *c)
 		const char *known = var_of(real);
 		if (known && strcmp(known, var) != 0) {
 			LOG_ERR("two topic variables name one topic topic=%s vars=%s,%s", real, known, var);
+			rd_kafka_topic_partition_list_destroy(subs);
 			return COFFER_EINVAL;
 		}
 		if (known)
@@ -873,8 +878,13 @@ int bus_start(const struct bus_cfg *c)
 		char label[32];
 		snprintf(label, sizeof label, "worker%u", i);
 		w->db = db_new(&cfg.db, label);
-		if (pthread_create(&w->th, NULL, worker_main, w) != 0)
-			return -errno;
+		int e = pthread_create(&w->th, NULL, worker_main, w);
+		if (e != 0) {
+			db_free(w->db);
+			free(w->q);
+			return -e;
+		}
+		nstarted++;
 	}
 	LOG_INF("event=consumer_started topics=%zu cluster_id=%s", ntmap, cluster_id);
 	return 0;
@@ -1019,7 +1029,15 @@ void bus_run(void)
 
 void bus_join(void)
 {
-	for (unsigned i = 0; workers && i < cfg.workers; i++) {
+	if (!began)
+		return;
+	began = false;
+	if (rk != NULL) {
+		/* bus_start failed or bus_run never ran: nothing was consumed, nothing to commit. */
+		rd_kafka_destroy_flags(rk, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
+		rk = NULL;
+	}
+	for (unsigned i = 0; i < nstarted; i++) {
 		struct worker *w = &workers[i];
 		pthread_mutex_lock(&w->mu);
 		w->quit = true;
@@ -1031,6 +1049,7 @@ void bus_join(void)
 	}
 	free(workers);
 	workers = NULL;
+	nstarted = 0;
 	offsets_forget(&offs);
 	free(tmap);
 	tmap = NULL;

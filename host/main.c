@@ -43,6 +43,8 @@ static const char *const known_topics[] = {
 	"EVENT_TOPIC_EQUIPABLE_STATUS", "EVENT_TOPIC_INVENTORY_STATUS",
 	"DEAD_LETTER_TOPIC",            NULL,
 };
+#define NKNOWN_TOPICS (sizeof known_topics / sizeof known_topics[0] - 1)
+_Static_assert(NKNOWN_TOPICS <= 16, "parse_args has room for 16 topic options");
 
 static atomic_bool stopping;
 static atomic_bool running;  /* the tasks thread exists: SIGHUP can reload */
@@ -381,7 +383,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			       COFFER_ABI_MAJOR, COFFER_ABI_MINOR, rd_kafka_version_str());
 			exit(0);
 		default:
-			if (c >= O_TOPIC_BASE && c < O_TOPIC_BASE + 16) {
+			if (c >= O_TOPIC_BASE && c < O_TOPIC_BASE + (int)NKNOWN_TOPICS) {
 				snprintf(buf, sizeof buf, "%s=%s", known_topics[c - O_TOPIC_BASE], optarg);
 				reg_set_topic(buf);
 				break;
@@ -621,6 +623,29 @@ static void *signal_main(void *arg)
 	}
 }
 
+/* The one teardown path: every exit once the plugins are initialised ends here,
+ * whether start-up got far or not. Each step releases only what was made (they are
+ * no-ops for what never started): HTTP, the consumer and its workers, the tasks,
+ * the plugins' stop (only after their start), the outbox (drained), the health
+ * pinger, every plugin's fini in reverse order, the embedded cluster. */
+static bool plugins_started;
+static int teardown(const struct opts *o, int status)
+{
+	stopping = true;
+	http_stop(); /* no new request; the ones in progress finish (their events reach the outbox) */
+	bus_join();
+	tasks_join();
+	if (plugins_started)
+		reg_stop_all();
+	long left = outbox_join();
+	if (left > 0)
+		LOG_WRN("outbox not drained rows=%ld: published at the next start", left);
+	health_stop();
+	reg_fini_all(o->keep_plugins);
+	embedded_stop();
+	return status;
+}
+
 /* A start-up step gave up. When it gave up because SIGTERM/SIGINT arrived while it
  * waited (for the database, for the Kafka cluster), that is an orderly stop: nothing
  * was consumed yet, so there is nothing to finish, and the exit status is 0. */
@@ -709,18 +734,15 @@ int main(int argc, char **argv)
 	rc = reg_init_all();
 	if (reg_config_errors() > 0) {
 		/* A plugin setting that is not a number (logged, naming it): no guessing. */
-		reg_fini_all(o.keep_plugins);
-		return COFFER_EX_CONFIG;
+		return teardown(&o, COFFER_EX_CONFIG);
 	}
 	if (o.list_plugins) {
 		list_plugins();
-		reg_fini_all(o.keep_plugins);
-		return rc ? 1 : 0;
+		return teardown(&o, rc ? 1 : 0);
 	}
 	if (rc != 0) {
 		LOG_ERR("start-up failed: a required plugin did not start");
-		reg_fini_all(o.keep_plugins);
-		return 1;
+		return teardown(&o, 1);
 	}
 	LOG_INF("event=starting version=%s plugins=%zu handlers=%zu tasks=%zu", PACKAGE_VERSION,
 	        reg_plugin_count(), reg_handler_count(), reg_task_count());
@@ -728,15 +750,10 @@ int main(int argc, char **argv)
 		health_start(&o.db);
 
 	rc = migrate_all(&o, o.sql_dirs);
-	if (rc != 0) {
-		health_stop();
-		reg_fini_all(o.keep_plugins);
-		return rc == COFFER_EX_CONFIG ? COFFER_EX_CONFIG : start_failed();
-	}
-	if (o.migrate_only) {
-		reg_fini_all(o.keep_plugins);
-		return 0;
-	}
+	if (rc != 0)
+		return teardown(&o, rc == COFFER_EX_CONFIG ? COFFER_EX_CONFIG : start_failed());
+	if (o.migrate_only)
+		return teardown(&o, 0);
 
 	const char *bootstrap = o.bootstrap;
 	if (o.embedded) {
@@ -751,7 +768,7 @@ int main(int argc, char **argv)
 			topics[nt++] = reg_topic(reg_emitted(i)->topic_var);
 		bootstrap = embedded_start(topics, nt, o.partitions, o.embedded_port);
 		if (bootstrap == NULL)
-			return 1;
+			return teardown(&o, 1);
 		printf("embedded kafka: %s\n", bootstrap);
 		fflush(stdout);
 		if (o.embedded_file) {
@@ -761,16 +778,22 @@ int main(int argc, char **argv)
 			if (f == NULL || fprintf(f, "%s\n", bootstrap) < 0 || fclose(f) != 0 ||
 			    rename(tmp, o.embedded_file) != 0) {
 				LOG_ERR("cannot write file=%s error=\"%s\"", o.embedded_file, strerror(errno));
-				return 1;
+				return teardown(&o, 1);
 			}
 		}
 	}
 
 	reg_start_all();
+	plugins_started = true;
 	rd_kafka_conf_t *pconf = kafka_conf(&o, bootstrap, false);
 	rd_kafka_conf_t *cconf = kafka_conf(&o, bootstrap, true);
-	if (pconf == NULL || cconf == NULL)
-		return COFFER_EX_CONFIG;
+	if (pconf == NULL || cconf == NULL) {
+		if (pconf)
+			rd_kafka_conf_destroy(pconf);
+		if (cconf)
+			rd_kafka_conf_destroy(cconf);
+		return teardown(&o, COFFER_EX_CONFIG);
+	}
 	struct outbox_cfg ocfg = {.db = o.db, .producer_conf = pconf, .stopping = &stopping,
 	                          .drain_timeout_ms = o.drain_timeout_ms,
 	                          .max_message_bytes = o.max_message_bytes};
@@ -783,10 +806,11 @@ int main(int argc, char **argv)
 	                       .max_message_bytes = o.max_message_bytes,
 	                       .stall_warn_ms = o.stall_warn_ms,
 	                       .cluster_id = o.embedded ? embedded_cluster_id() : NULL};
-	if (outbox_start(&ocfg) != 0)
-		return start_failed();
-	if (tasks_start(&tcfg) != 0)
-		return start_failed();
+	/* The outbox owns pconf from here, the consumer cconf once bus_start is called. */
+	if (outbox_start(&ocfg) != 0 || tasks_start(&tcfg) != 0) {
+		rd_kafka_conf_destroy(cconf);
+		return teardown(&o, start_failed());
+	}
 	running = true;
 	struct http_cfg hcfg = {.listen = o.http_listen, .threads = o.http_threads,
 	                        .conn_limit = o.http_conns, .timeout_s = o.http_timeout_s,
@@ -795,42 +819,19 @@ int main(int argc, char **argv)
 	if (o.http_listen == NULL)
 		LOG_INF("http: off (--http-listen off)");
 	else if (obs_routes_register() != 0 || http_start(&hcfg) != 0) {
-		stopping = true;
-		tasks_join();
-		reg_stop_all();
-		outbox_join();
-		reg_fini_all(o.keep_plugins);
-		embedded_stop();
-		return 1;
+		rd_kafka_conf_destroy(cconf);
+		return teardown(&o, 1);
 	}
-	if (bus_start(&bcfg) != 0) {
-		/* Nothing was consumed; stop the publisher and the tasks in order (the
-		 * outbox may hold a previous run's events: they are drained now). */
-		int status = start_failed();
-		stopping = true;
-		http_stop();
-		tasks_join();
-		reg_stop_all();
-		outbox_join();
-		health_stop();
-		reg_fini_all(o.keep_plugins);
-		embedded_stop();
-		return status;
-	}
+	/* Nothing was consumed if this fails; the outbox may hold a previous run's
+	 * events: they are drained by the teardown. */
+	if (bus_start(&bcfg) != 0)
+		return teardown(&o, start_failed());
 
 	/* Consume until SIGTERM/SIGINT; then in-flight messages finish and commit their
 	 * offsets, tasks stop, plugins stop, and the outbox is drained. */
 	bus_run();
 	http_stop(); /* no new request; the ones in progress finish (their events reach the outbox) */
-	bus_join();
-	tasks_join();
-	reg_stop_all();
-	long left = outbox_join();
-	if (left > 0)
-		LOG_WRN("outbox not drained rows=%ld: published at the next start", left);
-	health_stop();
-	reg_fini_all(o.keep_plugins);
-	embedded_stop();
+	rc = teardown(&o, 0);
 	LOG_INF("event=stopped");
-	return 0;
+	return rc;
 }

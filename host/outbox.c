@@ -362,6 +362,7 @@ static bool size_error(rd_kafka_resp_err_t err)
 static struct {
 	struct outbox_cfg cfg;
 	pthread_t thread;
+	bool started;                  /* the thread runs: outbox_join joins it */
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	bool kicked;
@@ -736,11 +737,14 @@ int outbox_start(const struct outbox_cfg *cfg)
 	P.rk = rd_kafka_new(RD_KAFKA_PRODUCER, cfg->producer_conf, err, sizeof err);
 	if (P.rk == NULL) {
 		LOG_ERR("cannot create producer error=\"%s\"", err);
+		rd_kafka_conf_destroy(cfg->producer_conf); /* ours either way */
 		return COFFER_EINVAL;
 	}
 	P.db = db_new(&cfg->db, "publisher");
-	if (pthread_create(&P.thread, NULL, publisher_main, NULL) != 0)
-		return -errno;
+	int e = pthread_create(&P.thread, NULL, publisher_main, NULL);
+	if (e != 0)
+		return -e;
+	P.started = true;
 	return 0;
 }
 
@@ -750,10 +754,18 @@ long outbox_join(void)
 	 * P.stop: a publisher that sees stop also sees the deadline. */
 	P.deadline_ms = mono_ms() + P.cfg.drain_timeout_ms;
 	P.stop = true;
-	outbox_kick();
-	pthread_join(P.thread, NULL);
-	rd_kafka_destroy(P.rk);
-	rd_kafka_conf_destroy(P.conf);
+	if (P.started) {
+		outbox_kick();
+		pthread_join(P.thread, NULL);
+		P.started = false;
+	}
+	if (P.rk)
+		rd_kafka_destroy(P.rk);
+	if (P.conf)
+		rd_kafka_conf_destroy(P.conf);
 	db_free(P.db);
+	P.rk = NULL;
+	P.conf = NULL;
+	P.db = NULL;
 	return P.left;
 }
