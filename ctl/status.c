@@ -16,6 +16,8 @@
 
 #include <curl/curl.h>
 
+#include "xalloc.h"
+
 #define MAX_LABELS 4
 
 struct sample {
@@ -81,7 +83,7 @@ static void add_sample(struct scrape *sc, struct sample s)
 {
 	if (sc->n == sc->cap) {
 		sc->cap = sc->cap ? sc->cap * 2 : 256;
-		sc->s = realloc(sc->s, sc->cap * sizeof *sc->s);
+		sc->s = xreallocarray(sc->s, sc->cap, sizeof *sc->s);
 	}
 	sc->s[sc->n++] = s;
 }
@@ -93,7 +95,7 @@ static bool parse_line(const char *p, struct sample *s)
 	size_t k = strcspn(p, "{ \t");
 	if (k == 0)
 		return false;
-	s->name = strndup(p, k);
+	s->name = xstrndup(p, k);
 	p += k;
 	if (*p == '{') {
 		p++;
@@ -101,7 +103,7 @@ static bool parse_line(const char *p, struct sample *s)
 			size_t nk = strcspn(p, "=");
 			if (p[nk] != '=' || p[nk + 1] != '"' || s->nl == MAX_LABELS)
 				return false;
-			char *val = malloc(strlen(p) + 1), *o = val;
+			char *val = xmalloc(strlen(p) + 1), *o = val;
 			const char *q = p + nk + 2;
 			for (; *q && *q != '"'; q++) {
 				if (*q == '\\' && q[1]) {
@@ -116,7 +118,7 @@ static bool parse_line(const char *p, struct sample *s)
 				free(val);
 				return false;
 			}
-			s->lname[s->nl] = strndup(p, nk);
+			s->lname[s->nl] = xstrndup(p, nk);
 			s->lval[s->nl++] = val;
 			p = q + 1;
 			if (*p == ',')

@@ -187,11 +187,9 @@ static int ids_add(struct ids *l, uint64_t id)
 	return 0;
 }
 
-static int ids_from_file(const char *path, struct ids *l)
+/* One id a line ('#' starts a comment); @p path names the stream in messages. */
+static int ids_from_stream(FILE *f, const char *path, struct ids *l)
 {
-	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
-	if (f == NULL)
-		return fail(EXIT_FAIL, "%s: %s", path, strerror(errno));
 	char line[256];
 	unsigned ln = 0;
 	int rc = 0;
@@ -213,8 +211,18 @@ static int ids_from_file(const char *path, struct ids *l)
 		else
 			rc = ids_add(l, id);
 	}
-	if (f != stdin)
-		fclose(f);
+	return rc;
+}
+
+static int ids_from_file(const char *path, struct ids *l)
+{
+	if (strcmp(path, "-") == 0)
+		return ids_from_stream(stdin, path, l);
+	FILE *f = fopen(path, "r");
+	if (f == NULL)
+		return fail(EXIT_FAIL, "%s: %s", path, strerror(errno));
+	int rc = ids_from_stream(f, path, l);
+	fclose(f);
 	return rc;
 }
 

@@ -36,6 +36,7 @@
 #include "outbox.h"
 #include "registry.h"
 #include "util.h"
+#include "xalloc.h"
 
 #define QUEUE_CAP 2048
 /* A message that fails this often while the database answers is dead-lettered:
@@ -123,6 +124,8 @@ struct worker {
 
 static struct bus_cfg cfg;
 static struct worker *workers;
+static unsigned nstarted; /* workers whose thread runs */
+static bool began;        /* bus_start ran: bus_join has something to release */
 static char cluster_id[128];
 
 const char *bus_cluster_id(void) { return cluster_id; }
@@ -609,7 +612,7 @@ static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
 	unsigned batch = cfg.batch ? cfg.batch : 1;
-	struct job *js = calloc(batch, sizeof *js);
+	struct job *js = xcalloc(batch, sizeof *js);
 	for (;;) {
 		pthread_mutex_lock(&w->mu);
 		while (w->n == 0 && !w->quit)
@@ -790,6 +793,7 @@ int bus_start(const struct bus_cfg *c)
 	if (cfg.stall_warn_ms == 0)
 		cfg.stall_warn_ms = 30000;
 	offsets_init(&offs);
+	began = true;
 	health_set(HEALTH_KAFKA, false,
 	           "starting: no partition assignment yet: connecting to the Kafka cluster");
 	health_set(HEALTH_CONSUMER, false, NULL);
@@ -799,6 +803,7 @@ int bus_start(const struct bus_cfg *c)
 	rk = rd_kafka_new(RD_KAFKA_CONSUMER, cfg.consumer_conf, err, sizeof err);
 	if (rk == NULL) {
 		LOG_ERR("cannot create consumer error=\"%s\"", err);
+		rd_kafka_conf_destroy(cfg.consumer_conf); /* ours either way */
 		return COFFER_EINVAL;
 	}
 	rd_kafka_poll_set_consumer(rk);
@@ -844,11 +849,12 @@ int bus_start(const struct bus_cfg *c)
 		const char *known = var_of(real);
 		if (known && strcmp(known, var) != 0) {
 			LOG_ERR("two topic variables name one topic topic=%s vars=%s,%s", real, known, var);
+			rd_kafka_topic_partition_list_destroy(subs);
 			return COFFER_EINVAL;
 		}
 		if (known)
 			continue;
-		tmap = realloc(tmap, (ntmap + 1) * sizeof *tmap);
+		tmap = xreallocarray(tmap, ntmap + 1, sizeof *tmap);
 		tmap[ntmap++] = (struct topicmap){real, var};
 		rd_kafka_topic_partition_list_add(subs, real, RD_KAFKA_PARTITION_UA);
 	}
@@ -864,18 +870,23 @@ int bus_start(const struct bus_cfg *c)
 		}
 	}
 	rd_kafka_topic_partition_list_destroy(subs);
-	workers = calloc(cfg.workers, sizeof *workers);
+	workers = xcalloc(cfg.workers, sizeof *workers);
 	for (unsigned i = 0; i < cfg.workers; i++) {
 		struct worker *w = &workers[i];
 		w->idx = i;
-		w->q = calloc(QUEUE_CAP, sizeof *w->q);
+		w->q = xcalloc(QUEUE_CAP, sizeof *w->q);
 		pthread_mutex_init(&w->mu, NULL);
 		pthread_cond_init(&w->cv, NULL);
 		char label[32];
 		snprintf(label, sizeof label, "worker%u", i);
 		w->db = db_new(&cfg.db, label);
-		if (pthread_create(&w->th, NULL, worker_main, w) != 0)
-			return -errno;
+		int e = pthread_create(&w->th, NULL, worker_main, w);
+		if (e != 0) {
+			db_free(w->db);
+			free(w->q);
+			return -e;
+		}
+		nstarted++;
 	}
 	LOG_INF("event=consumer_started topics=%zu cluster_id=%s", ntmap, cluster_id);
 	return 0;
@@ -905,14 +916,9 @@ static struct stall *stall_get(const char *topic, int32_t partition)
 	for (size_t i = 0; i < nstalls; i++)
 		if (stalls[i].partition == partition && strcmp(stalls[i].topic, topic) == 0)
 			return &stalls[i];
-	struct stall *n = realloc(stalls, (nstalls + 1) * sizeof *stalls);
-	if (n == NULL)
-		return NULL;
-	stalls = n;
-	stalls[nstalls] = (struct stall){.topic = strdup(topic), .partition = partition,
+	stalls = xreallocarray(stalls, nstalls + 1, sizeof *stalls);
+	stalls[nstalls] = (struct stall){.topic = xstrdup(topic), .partition = partition,
 	                                 .pos = RD_KAFKA_OFFSET_INVALID, .since_ms = mono_ms()};
-	if (stalls[nstalls].topic == NULL)
-		return NULL;
 	return &stalls[nstalls++];
 }
 
@@ -1025,7 +1031,15 @@ void bus_run(void)
 
 void bus_join(void)
 {
-	for (unsigned i = 0; workers && i < cfg.workers; i++) {
+	if (!began)
+		return;
+	began = false;
+	if (rk != NULL) {
+		/* bus_start failed or bus_run never ran: nothing was consumed, nothing to commit. */
+		rd_kafka_destroy_flags(rk, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
+		rk = NULL;
+	}
+	for (unsigned i = 0; i < nstarted; i++) {
 		struct worker *w = &workers[i];
 		pthread_mutex_lock(&w->mu);
 		w->quit = true;
@@ -1037,6 +1051,7 @@ void bus_join(void)
 	}
 	free(workers);
 	workers = NULL;
+	nstarted = 0;
 	offsets_forget(&offs);
 	free(tmap);
 	tmap = NULL;

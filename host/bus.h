@@ -26,7 +26,7 @@ int bus_start(const struct bus_cfg *cfg);
 /* Poll until *stopping: dispatch, commit offsets. Returns when the consumer closed
  * (in-flight messages finished and their offsets committed). */
 void bus_run(void);
-/* Join the workers; after bus_run returned. */
+/* Join the workers; after bus_run returned, or after bus_start failed (or never ran). */
 void bus_join(void);
 
 /* The Kafka cluster id used in processed-markers. */

@@ -22,6 +22,7 @@
 #include "metrics.h"
 #include "opts.h"
 #include "util.h"
+#include "xalloc.h"
 
 #define STMT_CACHE 256  /* power of two */
 #define MAX_COLS 64
@@ -75,7 +76,7 @@ void db_params_from_env(struct db_params *p)
 
 struct db_conn *db_new(const struct db_params *p, const char *label)
 {
-	struct db_conn *c = calloc(1, sizeof *c);
+	struct db_conn *c = xcalloc(1, sizeof *c);
 	if (c == NULL)
 		return NULL;
 	c->p = *p;
@@ -414,7 +415,7 @@ static int prepare(struct db_conn *c, const char *sql, MYSQL_STMT **out, struct 
 		mysql_stmt_close(s->stmt);
 		free(s->sql);
 	}
-	s->sql = strdup(sql);
+	s->sql = xstrdup(sql);
 	s->hash = h;
 	s->stmt = st;
 	s->busy = 0;
@@ -620,7 +621,7 @@ int db_select(struct db_conn *c, const char *sql, const struct coffer_val *args,
 			break;
 		default: {
 			size_t cap = f[i].max_length + 1;
-			bufs[i] = malloc(cap);
+			bufs[i] = xmalloc(cap);
 			b[i].buffer_type = MYSQL_TYPE_STRING;
 			b[i].buffer = bufs[i];
 			b[i].buffer_length = cap;
@@ -702,16 +703,18 @@ static char *slurp(const char *path)
 	FILE *f = fopen(path, "rb");
 	if (f == NULL)
 		return NULL;
-	fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	char *s = malloc((size_t)n + 1);
-	if (s && fread(s, 1, (size_t)n, f) != (size_t)n) {
+	long n = fseek(f, 0, SEEK_END) == 0 ? ftell(f) : -1;
+	if (n < 0 || fseek(f, 0, SEEK_SET) != 0) {
+		fclose(f);
+		return NULL;
+	}
+	char *s = xmalloc((size_t)n + 1);
+	if (fread(s, 1, (size_t)n, f) != (size_t)n) {
 		free(s);
 		s = NULL;
-	}
-	if (s)
+	} else {
 		s[n] = '\0';
+	}
 	fclose(f);
 	return s;
 }
@@ -780,7 +783,7 @@ int db_migrate(struct db_conn *c, const char *const *dirs, const char *component
 		size_t l = strlen(e->d_name);
 		if (l > 9 && strcmp(e->d_name + l - 4, ".sql") == 0 && e->d_name[0] >= '0' &&
 		    e->d_name[0] <= '9')
-			names[n++] = strdup(e->d_name);
+			names[n++] = xstrdup(e->d_name);
 	}
 	closedir(d);
 	qsort(names, n, sizeof names[0], cmp_str);
@@ -791,7 +794,7 @@ int db_migrate(struct db_conn *c, const char *const *dirs, const char *component
 	                     " name VARCHAR(255) NOT NULL,"
 	                     " applied_at DATETIME(6) NOT NULL,"
 	                     " PRIMARY KEY (component, version)) ENGINE=InnoDB");
-	struct applied *ap = calloc(1, sizeof *ap);
+	struct applied *ap = xcalloc(1, sizeof *ap);
 	if (rc == 0)
 		rc = db_select(c, "SELECT version FROM coffer_migrations WHERE component = ?",
 		               COFFER_ARGS(COFFER_S(component)), collect_version, ap);

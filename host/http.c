@@ -32,6 +32,7 @@
 #include "registry.h"
 #include "router.h"
 #include "util.h"
+#include "xalloc.h"
 
 #define HTTP_ATTEMPTS 3
 #define MAX_QUERY 64
@@ -186,7 +187,7 @@ int http_host_route(const char *method, const char *path, http_host_fn fn, void 
 	if (rc)
 		return rc;
 	host_routes[nhost_routes++] =
-		(struct host_route){.method = strdup(method), .path = strdup(path), .fn = fn, .ud = ud};
+		(struct host_route){.method = xstrdup(method), .path = xstrdup(path), .fn = fn, .ud = ud};
 	return 0;
 }
 
@@ -217,9 +218,7 @@ char *http_go_escape(const char *js, size_t *len)
 		         ((unsigned char)js[i + 2] == 0xA8 || (unsigned char)js[i + 2] == 0xA9))
 			extra += 3;
 	}
-	char *out = malloc(n + extra + 1);
-	if (out == NULL)
-		return NULL;
+	char *out = xmalloc(n + extra + 1);
 	size_t w = 0;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)js[i];
@@ -345,9 +344,7 @@ static struct http_thread *thread_state(void)
 {
 	struct http_thread *t = pthread_getspecific(thread_key);
 	if (t == NULL) {
-		t = calloc(1, sizeof *t);
-		if (t == NULL)
-			return NULL;
+		t = xcalloc(1, sizeof *t);
 		t->db = db_new(&cfg.db, "http");
 		pthread_setspecific(thread_key, t);
 	}
@@ -513,14 +510,12 @@ static enum MHD_Result run_route(struct MHD_Connection *c, struct hreq *r, const
 
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 {
-	struct hreq *r = calloc(1, sizeof *r);
-	if (r == NULL)
-		return NULL;
+	struct hreq *r = xcalloc(1, sizeof *r);
 	r->start_us = cu_now_us();
 	if (strlen(uri) > cfg.max_url)
 		r->too_long = true;
 	else
-		r->uri = strdup(uri);
+		r->uri = xstrdup(uri);
 	return r;
 }
 
@@ -558,15 +553,13 @@ static enum MHD_Result dispatch(struct MHD_Connection *c, struct hreq *r, const 
 	const char *raw = r->uri;
 	size_t plen = strcspn(raw, "?#");
 	const char *query = raw[plen] == '?' ? raw + plen : "";
-	char *path = strndup(raw, plen);
-	if (path == NULL)
-		return MHD_NO;
+	char *path = xstrndup(raw, plen);
 	struct router_match *m = &th->m;
 	enum MHD_Result rc;
 	switch (router_lookup(&table, method, path, m)) {
 	case ROUTER_REDIRECT: {
 		size_t n = strlen(m->location) + strlen(query) + 1;
-		char *loc = malloc(n);
+		char *loc = xmalloc(n);
 		snprintf(loc, n, "%s%s", m->location, query);
 		rc = answer(c, r, 301, NULL, NULL, 0, loc);
 		free(loc);
@@ -576,7 +569,7 @@ static enum MHD_Result dispatch(struct MHD_Connection *c, struct hreq *r, const 
 		rc = answer(c, r, 405, NULL, NULL, 0, NULL);
 		break;
 	case ROUTER_NOT_FOUND:
-		rc = answer(c, r, 404, TEXT_PLAIN, strdup(not_found_body), sizeof not_found_body - 1,
+		rc = answer(c, r, 404, TEXT_PLAIN, xstrdup(not_found_body), sizeof not_found_body - 1,
 		            NULL);
 		break;
 	case ROUTER_MATCH:
@@ -656,7 +649,7 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 static int build_table(void)
 {
 	size_t n = reg_route_count() + nhost_routes;
-	targets = calloc(n ? n : 1, sizeof *targets);
+	targets = xcalloc(n ? n : 1, sizeof *targets);
 	size_t k = 0;
 	for (size_t i = 0; i < nhost_routes; i++, k++) {
 		targets[k].host = &host_routes[i];

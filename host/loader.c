@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "xalloc.h"
 
 #define MAX_PLUGINS 64
 
@@ -66,11 +67,11 @@ int reg_load_file(const char *path)
 			return COFFER_EEXIST;
 		}
 	}
-	struct plugin *p = calloc(1, sizeof *p);
-	p->path = strdup(path);
+	struct plugin *p = xcalloc(1, sizeof *p);
+	p->path = xstrdup(path);
 	p->dl = dl;
 	p->desc = d;
-	p->ctx = calloc(1, sizeof *p->ctx);
+	p->ctx = xcalloc(1, sizeof *p->ctx);
 	p->ctx->p = p;
 	plugins[nplugins++] = p;
 	LOG_DBG("event=plugin_loaded plugin=%s version=%s file=%s", d->name, d->version, path);
@@ -96,7 +97,7 @@ static void scan(const char *dir, char ***out, size_t *n, size_t *cap, bool desc
 		size_t l = strlen(e->d_name);
 		if (l > 3 && strcmp(e->d_name + l - 3, ".so") == 0) {
 			*out = reg_grow(*out, cap, *n + 1, sizeof **out);
-			(*out)[(*n)++] = strdup(path);
+			(*out)[(*n)++] = xstrdup(path);
 		} else if (descend) {
 			char sub[4200];
 			snprintf(sub, sizeof sub, "%s/.libs", path);

@@ -683,6 +683,34 @@ static void *signal_main(void *arg)
 	}
 }
 
+/* The one teardown path: every exit once the plugins are initialised ends here,
+ * whether start-up got far or not. Each step releases only what was made (they are
+ * no-ops for what never started): HTTP, the consumer and its workers, the tasks,
+ * the plugins' stop (only after their start), the outbox (drained), the health
+ * pinger, every plugin's fini in reverse order, the embedded cluster. */
+static bool plugins_started;
+static int teardown(const struct opts *o, int status)
+{
+	stopping = true;
+	/* Plugin routes answer 503 from now; the ones in progress finish (their events
+	 * reach the outbox). The host routes (/healthz, /readyz, /metrics) keep
+	 * answering through the drain. */
+	http_close_plugin_routes();
+	bus_join();
+	tasks_join();
+	if (plugins_started)
+		reg_stop_all();
+	LOG_INF("event=draining_outbox timeout_ms=%u", o->drain_timeout_ms);
+	long left = outbox_join();
+	if (left > 0)
+		LOG_WRN("outbox not drained rows=%ld: published at the next start", left);
+	http_stop();
+	health_stop();
+	reg_fini_all(o->keep_plugins);
+	embedded_stop();
+	return status;
+}
+
 /* A start-up step gave up. When it gave up because SIGTERM/SIGINT arrived while it
  * waited (for the database, for the Kafka cluster), that is an orderly stop: nothing
  * was consumed yet, so there is nothing to finish, and the exit status is 0. */
@@ -771,18 +799,15 @@ int main(int argc, char **argv)
 	rc = reg_init_all();
 	if (reg_config_errors() > 0) {
 		/* A plugin setting that is not a number (logged, naming it): no guessing. */
-		reg_fini_all(o.keep_plugins);
-		return COFFER_EX_CONFIG;
+		return teardown(&o, COFFER_EX_CONFIG);
 	}
 	if (o.list_plugins) {
 		list_plugins();
-		reg_fini_all(o.keep_plugins);
-		return rc ? 1 : 0;
+		return teardown(&o, rc ? 1 : 0);
 	}
 	if (rc != 0) {
 		LOG_ERR("start-up failed: a required plugin did not start");
-		reg_fini_all(o.keep_plugins);
-		return 1;
+		return teardown(&o, 1);
 	}
 	LOG_INF("event=starting version=%s plugins=%zu handlers=%zu tasks=%zu", PACKAGE_VERSION,
 	        reg_plugin_count(), reg_handler_count(), reg_task_count());
@@ -798,23 +823,15 @@ int main(int argc, char **argv)
 		if (o.http_listen == NULL) {
 			LOG_INF("http: off (--http-listen off)");
 		} else if (obs_routes_register() != 0 || http_start(&hcfg) != 0) {
-			health_stop();
-			reg_fini_all(o.keep_plugins);
-			return 1;
+			return teardown(&o, 1);
 		}
 	}
 
 	rc = migrate_all(&o, o.sql_dirs);
-	if (rc != 0) {
-		http_stop();
-		health_stop();
-		reg_fini_all(o.keep_plugins);
-		return rc == COFFER_EX_CONFIG ? COFFER_EX_CONFIG : start_failed();
-	}
-	if (o.migrate_only) {
-		reg_fini_all(o.keep_plugins);
-		return 0;
-	}
+	if (rc != 0)
+		return teardown(&o, rc == COFFER_EX_CONFIG ? COFFER_EX_CONFIG : start_failed());
+	if (o.migrate_only)
+		return teardown(&o, 0);
 
 	const char *bootstrap = o.bootstrap;
 	if (o.embedded) {
@@ -829,7 +846,7 @@ int main(int argc, char **argv)
 			topics[nt++] = reg_topic(reg_emitted(i)->topic_var);
 		bootstrap = embedded_start(topics, nt, o.partitions, o.embedded_port);
 		if (bootstrap == NULL)
-			return 1;
+			return teardown(&o, 1);
 		printf("embedded kafka: %s\n", bootstrap);
 		fflush(stdout);
 		if (o.embedded_file) {
@@ -839,16 +856,22 @@ int main(int argc, char **argv)
 			if (f == NULL || fprintf(f, "%s\n", bootstrap) < 0 || fclose(f) != 0 ||
 			    rename(tmp, o.embedded_file) != 0) {
 				LOG_ERR("cannot write file=%s error=\"%s\"", o.embedded_file, strerror(errno));
-				return 1;
+				return teardown(&o, 1);
 			}
 		}
 	}
 
 	reg_start_all();
+	plugins_started = true;
 	rd_kafka_conf_t *pconf = kafka_conf(&o, bootstrap, false);
 	rd_kafka_conf_t *cconf = kafka_conf(&o, bootstrap, true);
-	if (pconf == NULL || cconf == NULL)
-		return COFFER_EX_CONFIG;
+	if (pconf == NULL || cconf == NULL) {
+		if (pconf)
+			rd_kafka_conf_destroy(pconf);
+		if (cconf)
+			rd_kafka_conf_destroy(cconf);
+		return teardown(&o, COFFER_EX_CONFIG);
+	}
 	struct outbox_cfg ocfg = {.db = o.db, .producer_conf = pconf, .stopping = &stopping,
 	                          .drain_timeout_ms = o.drain_timeout_ms,
 	                          .max_message_bytes = o.max_message_bytes};
@@ -861,45 +884,22 @@ int main(int argc, char **argv)
 	                       .max_message_bytes = o.max_message_bytes,
 	                       .stall_warn_ms = o.stall_warn_ms,
 	                       .cluster_id = o.embedded ? embedded_cluster_id() : NULL};
-	if (outbox_start(&ocfg) != 0)
-		return start_failed();
-	if (tasks_start(&tcfg) != 0)
-		return start_failed();
+	/* The outbox owns pconf from here, the consumer cconf once bus_start is called. */
+	if (outbox_start(&ocfg) != 0 || tasks_start(&tcfg) != 0) {
+		rd_kafka_conf_destroy(cconf);
+		return teardown(&o, start_failed());
+	}
 	running = true;
 	http_open_plugin_routes();
-	if (bus_start(&bcfg) != 0) {
-		/* Nothing was consumed; stop the publisher and the tasks in order (the
-		 * outbox may hold a previous run's events: they are drained now). */
-		int status = start_failed();
-		stopping = true;
-		http_close_plugin_routes();
-		tasks_join();
-		reg_stop_all();
-		outbox_join();
-		http_stop();
-		health_stop();
-		reg_fini_all(o.keep_plugins);
-		embedded_stop();
-		return status;
-	}
+	/* Nothing was consumed if this fails; the outbox may hold a previous run's
+	 * events: they are drained by the teardown. */
+	if (bus_start(&bcfg) != 0)
+		return teardown(&o, start_failed());
 
 	/* Consume until SIGTERM/SIGINT; then in-flight messages finish and commit their
 	 * offsets, tasks stop, plugins stop, and the outbox is drained. */
 	bus_run();
-	/* Plugin routes answer 503 from now; the ones in progress finish (their events
-	 * reach the outbox). The host routes keep answering through the drain. */
-	http_close_plugin_routes();
-	bus_join();
-	tasks_join();
-	reg_stop_all();
-	LOG_INF("event=draining_outbox timeout_ms=%u", o.drain_timeout_ms);
-	long left = outbox_join();
-	if (left > 0)
-		LOG_WRN("outbox not drained rows=%ld: published at the next start", left);
-	http_stop();
-	health_stop();
-	reg_fini_all(o.keep_plugins);
-	embedded_stop();
+	rc = teardown(&o, 0);
 	LOG_INF("event=stopped");
-	return 0;
+	return rc;
 }

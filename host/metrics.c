@@ -10,6 +10,8 @@
 
 #include <jansson.h>
 
+#include "xalloc.h"
+
 /* ------------------------------------------------------------------ registry */
 
 #define MAX_LABELS 4
@@ -71,9 +73,7 @@ struct metrics_shard *metrics_shard_register(void)
 	while (s && s->live)
 		s = s->next;
 	if (s == NULL) {
-		s = calloc(1, sizeof *s);
-		if (s == NULL)
-			abort();
+		s = xcalloc(1, sizeof *s);
 		s->next = shards;
 		shards = s;
 	}
@@ -89,9 +89,9 @@ static size_t split_labels(const char *labels, char **out)
 	size_t n = 0;
 	if (labels == NULL || *labels == '\0')
 		return 0;
-	char *copy = strdup(labels), *save = NULL;
+	char *copy = xstrdup(labels), *save = NULL;
 	for (char *t = strtok_r(copy, ",", &save); t && n < MAX_LABELS; t = strtok_r(NULL, ",", &save))
-		out[n++] = strdup(t);
+		out[n++] = xstrdup(t);
 	free(copy);
 	return n;
 }
@@ -99,9 +99,9 @@ static size_t split_labels(const char *labels, char **out)
 static struct metrics_family *family_new(const char *name, const char *help, enum metrics_kind k,
                                          const char *labels)
 {
-	struct metrics_family *f = calloc(1, sizeof *f);
-	f->name = strdup(name);
-	f->help = strdup(help);
+	struct metrics_family *f = xcalloc(1, sizeof *f);
+	f->name = xstrdup(name);
+	f->help = xstrdup(help);
 	f->kind = k;
 	f->nlabels = split_labels(labels, f->labels);
 	f->unit_per_base = 1;
@@ -160,12 +160,12 @@ uint32_t metrics_series(struct metrics_family *f, const char *const *values)
 	}
 	if (f->nseries == f->cap) {
 		f->cap = f->cap ? f->cap * 2 : 16;
-		f->series = realloc(f->series, f->cap * sizeof *f->series);
+		f->series = xreallocarray(f->series, f->cap, sizeof *f->series);
 	}
 	struct series *s = &f->series[f->nseries++];
 	memset(s, 0, sizeof *s);
 	for (size_t k = 0; k < f->nlabels; k++)
-		s->values[k] = strdup(values[k] ? values[k] : "");
+		s->values[k] = xstrdup(values[k] ? values[k] : "");
 	s->slot = next_slot;
 	next_slot += width;
 	pthread_mutex_unlock(&reg_lock);
@@ -200,9 +200,7 @@ static void out_put(struct metrics_out *o, const char *s, size_t n)
 	if (o->len + n + 1 > o->cap) {
 		while (o->len + n + 1 > o->cap)
 			o->cap = o->cap ? o->cap * 2 : 8192;
-		o->buf = realloc(o->buf, o->cap);
-		if (o->buf == NULL)
-			abort();
+		o->buf = xreallocarray(o->buf, o->cap, 1);
 	}
 	memcpy(o->buf + o->len, s, n);
 	o->len += n;
@@ -428,8 +426,8 @@ void metrics_msg_register(const char *topic_var, const char *type)
 	if (pair_find(topic_var, type) >= 0 || npairs >= MAX_PAIRS)
 		return;
 	struct pair *p = &pairs[npairs];
-	p->topic = strdup(topic_var);
-	p->type = strdup(type);
+	p->topic = xstrdup(topic_var);
+	p->type = xstrdup(type);
 	p->hash = hash_pair(topic_var, type);
 	for (int o = 0; o < MO_COUNT; o++)
 		p->slot[o] = metrics_series(f_msgs, (const char *[]){topic_var, type, outcome_names[o]});
@@ -572,7 +570,7 @@ void metrics_kafka_stats(const char *json, size_t len)
 	json_t *root = json_loadb(json, len, 0, &err);
 	if (root == NULL)
 		return;
-	struct lag *fresh = calloc(MAX_PARTS, sizeof *fresh);
+	struct lag *fresh = xcalloc(MAX_PARTS, sizeof *fresh);
 	size_t n = 0;
 	const char *tname;
 	json_t *t;

@@ -21,6 +21,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "util.h"
+#include "xalloc.h"
 
 #define BATCH 500
 #define DELETE_CHUNK 32
@@ -109,8 +110,8 @@ static int encode_event(const struct coffer_txn *t, const struct txn_event *e, s
 	size_t cap = 0;
 	for (size_t i = 0; i < n; i++)
 		cap += 6 + strlen(names[i]) + lens[i];
-	out->hdr = malloc(cap);
-	out->hdr_len = out->hdr ? outbox_headers_encode(names, vals, lens, n, out->hdr, cap) : 0;
+	out->hdr = xmalloc(cap);
+	out->hdr_len = outbox_headers_encode(names, vals, lens, n, out->hdr, cap);
 	out->payload = json_dumps(e->value, JSON_COMPACT);
 	return out->payload && out->hdr_len ? 0 : -ENOMEM;
 }
@@ -184,10 +185,7 @@ int outbox_stage_events(struct outbox_stage *s, const struct coffer_txn *t, int6
 	for (size_t i = 0; i < t->nev; i++) {
 		if (s->n == s->cap) {
 			size_t cap = s->cap ? s->cap * 2 : 64;
-			struct staged *rows = realloc(s->rows, cap * sizeof *rows);
-			if (rows == NULL)
-				return -ENOMEM;
-			s->rows = rows;
+			s->rows = xreallocarray(s->rows, cap, sizeof *s->rows);
 			s->cap = cap;
 		}
 		const struct txn_event *e = &t->ev[i];
@@ -320,9 +318,7 @@ int outbox_write_dead_letter(struct db_conn *db, const rd_kafka_message_t *m,
 		vals[n] = truncated;
 		lens[n++] = strlen(truncated);
 	}
-	unsigned char *hdr = malloc(cap);
-	if (hdr == NULL)
-		return -ENOMEM;
+	unsigned char *hdr = xmalloc(cap);
 	size_t hl = outbox_headers_encode(names, vals, lens, n, hdr, cap);
 	if (truncated[0])
 		LOG_WRN("event=dead_letter_truncated payload_bytes=%s kept_bytes=%zu limit=%u%s", truncated,
@@ -366,6 +362,7 @@ static bool size_error(rd_kafka_resp_err_t err)
 static struct {
 	struct outbox_cfg cfg;
 	pthread_t thread;
+	bool started;                  /* the thread runs: outbox_join joins it */
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	bool kicked;
@@ -740,11 +737,14 @@ int outbox_start(const struct outbox_cfg *cfg)
 	P.rk = rd_kafka_new(RD_KAFKA_PRODUCER, cfg->producer_conf, err, sizeof err);
 	if (P.rk == NULL) {
 		LOG_ERR("cannot create producer error=\"%s\"", err);
+		rd_kafka_conf_destroy(cfg->producer_conf); /* ours either way */
 		return COFFER_EINVAL;
 	}
 	P.db = db_new(&cfg->db, "publisher");
-	if (pthread_create(&P.thread, NULL, publisher_main, NULL) != 0)
-		return -errno;
+	int e = pthread_create(&P.thread, NULL, publisher_main, NULL);
+	if (e != 0)
+		return -e;
+	P.started = true;
 	return 0;
 }
 
@@ -754,10 +754,18 @@ long outbox_join(void)
 	 * P.stop: a publisher that sees stop also sees the deadline. */
 	P.deadline_ms = mono_ms() + P.cfg.drain_timeout_ms;
 	P.stop = true;
-	outbox_kick();
-	pthread_join(P.thread, NULL);
-	rd_kafka_destroy(P.rk);
-	rd_kafka_conf_destroy(P.conf);
+	if (P.started) {
+		outbox_kick();
+		pthread_join(P.thread, NULL);
+		P.started = false;
+	}
+	if (P.rk)
+		rd_kafka_destroy(P.rk);
+	if (P.conf)
+		rd_kafka_conf_destroy(P.conf);
 	db_free(P.db);
+	P.rk = NULL;
+	P.conf = NULL;
+	P.db = NULL;
 	return P.left;
 }

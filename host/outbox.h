@@ -58,11 +58,13 @@ struct outbox_cfg {
 	unsigned max_message_bytes;       /* dead-letter copies fit in this; 0 = 1 MiB */
 };
 
-/* Start the publisher thread. */
+/* Start the publisher thread. cfg->producer_conf is the outbox's from now on, also
+ * when this fails; after a failure outbox_join still releases what was made. */
 int outbox_start(const struct outbox_cfg *cfg);
 /* Something was committed: publish soon. */
 void outbox_kick(void);
-/* Join the publisher (after *stopping was set). Returns rows left unpublished. */
+/* Join the publisher (after *stopping was set). Returns rows left unpublished.
+ * Safe when outbox_start was never called or failed. */
 long outbox_join(void);
 
 #endif

@@ -9,6 +9,7 @@
 
 #include "log.h"
 #include "router.h"
+#include "xalloc.h"
 
 struct service {
 	char *name;
@@ -38,13 +39,8 @@ void *reg_grow(void *arr, size_t *cap, size_t need, size_t elem)
 	size_t n = *cap ? *cap * 2 : 16;
 	while (n < need)
 		n *= 2;
-	void *p = realloc(arr, n * elem);
-	if (p == NULL) {
-		LOG_ERR("out of memory");
-		abort();
-	}
 	*cap = n;
-	return p;
+	return xreallocarray(arr, n, elem);
 }
 
 bool reg_name_valid(const char *s)
@@ -104,7 +100,7 @@ int reg_on_message(coffer_ctx *ctx, const char *topic_var, const char *type,
 	}
 	handlers = reg_grow(handlers, &caphandlers, nhandlers + 1, sizeof *handlers);
 	handlers[nhandlers++] = (struct handler){
-		.topic_var = strdup(topic_var), .type = strdup(type), .owner = ctx->p, .fn = fn, .ud = ud};
+		.topic_var = xstrdup(topic_var), .type = xstrdup(type), .owner = ctx->p, .fn = fn, .ud = ud};
 	return 0;
 }
 
@@ -130,7 +126,7 @@ int reg_every(coffer_ctx *ctx, const char *name, unsigned interval_ms, coffer_ta
 		return COFFER_EINVAL;
 	tasks = reg_grow(tasks, &captasks, ntasks + 1, sizeof *tasks);
 	tasks[ntasks++] = (struct task){
-		.name = strdup(name), .owner = ctx->p, .interval_ms = interval_ms, .fn = fn, .ud = ud};
+		.name = xstrdup(name), .owner = ctx->p, .interval_ms = interval_ms, .fn = fn, .ud = ud};
 	return 0;
 }
 
@@ -154,7 +150,7 @@ int reg_provide(coffer_ctx *ctx, const char *name, unsigned version, const void 
 	}
 	services = reg_grow(services, &capservices, nservices + 1, sizeof *services);
 	services[nservices++] =
-		(struct service){.name = strdup(name), .version = version, .api = api, .owner = ctx->p};
+		(struct service){.name = xstrdup(name), .version = version, .api = api, .owner = ctx->p};
 	return 0;
 }
 
@@ -189,7 +185,7 @@ int reg_on_http(coffer_ctx *ctx, const char *method, const char *pattern, coffer
 		}
 	}
 	routes = reg_grow(routes, &caproutes, nroutes + 1, sizeof *routes);
-	routes[nroutes++] = (struct route){.method = strdup(method), .pattern = strdup(pattern),
+	routes[nroutes++] = (struct route){.method = xstrdup(method), .pattern = xstrdup(pattern),
 	                                   .owner = ctx->p, .fn = fn, .ud = ud};
 	return 0;
 }
@@ -207,7 +203,7 @@ int reg_emits(coffer_ctx *ctx, const char *topic_var)
 		if (emitted[i].owner == ctx->p && strcmp(emitted[i].topic_var, topic_var) == 0)
 			return 0;
 	emitted = reg_grow(emitted, &capemitted, nemitted + 1, sizeof *emitted);
-	emitted[nemitted++] = (struct emitted){.topic_var = strdup(topic_var), .owner = ctx->p};
+	emitted[nemitted++] = (struct emitted){.topic_var = xstrdup(topic_var), .owner = ctx->p};
 	return 0;
 }
 

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "xalloc.h"
+
 static bool var_name_valid(const char *s, size_t n)
 {
 	if (n == 0 || !((s[0] >= 'A' && s[0] <= 'Z') || (s[0] >= 'a' && s[0] <= 'z') || s[0] == '_'))
@@ -81,16 +83,13 @@ int router_add(struct router *r, const char *method, const char *pattern, void *
 			return -EEXIST;
 	if (r->n == r->cap) {
 		size_t cap = r->cap ? r->cap * 2 : 16;
-		struct router_route *p = realloc(r->r, cap * sizeof *p);
-		if (p == NULL)
-			return -ENOMEM;
-		r->r = p;
+		r->r = xreallocarray(r->r, cap, sizeof *r->r);
 		r->cap = cap;
 	}
 	struct router_route *rt = &r->r[r->n++];
-	*rt = (struct router_route){.method = strdup(method), .pattern = strdup(pattern), .ud = ud};
+	*rt = (struct router_route){.method = xstrdup(method), .pattern = xstrdup(pattern), .ud = ud};
 	for (const char *s = strchr(pattern, '{'); s; s = strchr(s + 1, '{'))
-		rt->names[rt->nnames++] = strndup(s + 1, (size_t)(strchr(s, '}') - s - 1));
+		rt->names[rt->nnames++] = xstrndup(s + 1, (size_t)(strchr(s, '}') - s - 1));
 	return 0;
 }
 

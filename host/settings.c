@@ -11,6 +11,7 @@
 
 #include "log.h"
 #include "opts.h"
+#include "xalloc.h"
 
 struct kv {
 	char *k, *v;
@@ -38,13 +39,13 @@ static int kv_set(struct kv **arr, size_t *n, const char *k, size_t klen, const 
 	for (size_t i = 0; i < *n; i++) {
 		if (strlen((*arr)[i].k) == klen && strncmp((*arr)[i].k, k, klen) == 0) {
 			free((*arr)[i].v);
-			(*arr)[i].v = strdup(v);
+			(*arr)[i].v = xstrdup(v);
 			return 0;
 		}
 	}
-	*arr = realloc(*arr, (*n + 1) * sizeof **arr);
-	(*arr)[*n].k = strndup(k, klen);
-	(*arr)[*n].v = strdup(v);
+	*arr = xreallocarray(*arr, *n + 1, sizeof **arr);
+	(*arr)[*n].k = xstrndup(k, klen);
+	(*arr)[*n].v = xstrdup(v);
 	(*n)++;
 	return 0;
 }

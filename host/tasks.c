@@ -18,6 +18,7 @@
 #include "outbox.h"
 #include "registry.h"
 #include "util.h"
+#include "xalloc.h"
 
 struct feature {
 	char tenant[37];
@@ -27,6 +28,7 @@ struct feature {
 
 static struct tasks_cfg cfg;
 static pthread_t thread;
+static bool started; /* the thread runs: tasks_join joins it */
 static struct db_conn *db;
 static pthread_rwlock_t feat_lock = PTHREAD_RWLOCK_INITIALIZER;
 static struct feature *feats;
@@ -58,7 +60,7 @@ static int collect_feature(void *ud, const struct coffer_row *row)
 	struct feat_buf *b = ud;
 	if (b->n == b->cap) {
 		b->cap = b->cap ? b->cap * 2 : 64;
-		b->v = realloc(b->v, b->cap * sizeof *b->v);
+		b->v = xreallocarray(b->v, b->cap, sizeof *b->v);
 	}
 	struct feature *f = &b->v[b->n++];
 	snprintf(f->tenant, sizeof f->tenant, "%.*s", (int)row->col[0].v.s.n, row->col[0].v.s.p);
@@ -199,8 +201,10 @@ int tasks_start(const struct tasks_cfg *c)
 		struct timespec ts = {delay / 1000, (long)(delay % 1000) * 1000000L};
 		nanosleep(&ts, NULL);
 	}
-	if (pthread_create(&thread, NULL, tasks_main, NULL) != 0)
-		return -errno;
+	int e = pthread_create(&thread, NULL, tasks_main, NULL);
+	if (e != 0)
+		return -e;
+	started = true;
 	return 0;
 }
 
@@ -208,9 +212,12 @@ void tasks_request_reload(void) { reload_requested = true; }
 
 void tasks_join(void)
 {
-	pthread_join(thread, NULL);
+	if (started)
+		pthread_join(thread, NULL);
+	started = false;
 	txn_free(&txn);
 	db_free(db);
+	db = NULL;
 	pthread_rwlock_wrlock(&feat_lock);
 	free(feats);
 	feats = NULL;

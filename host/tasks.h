@@ -21,6 +21,7 @@ struct tasks_cfg {
 int tasks_start(const struct tasks_cfg *cfg);
 /* SIGHUP: re-read the feature table and call every plugin's reconfigure. */
 void tasks_request_reload(void);
+/* Join the thread and release the connection; safe after a failed or no tasks_start. */
 void tasks_join(void);
 
 /* The answer reg_enabled gives: the table row for (tenant, plugin), else the default. */

@@ -9,6 +9,7 @@
 
 #include "log.h"
 #include "util.h"
+#include "xalloc.h"
 
 int64_t txn_h_now(coffer_txn *txn) { return txn->now_us; }
 
@@ -54,7 +55,7 @@ int txn_h_emit(coffer_txn *txn, const struct coffer_tenant *tenant, const char *
 	}
 	txn->ev = reg_grow(txn->ev, &txn->cap, txn->nev + 1, sizeof *txn->ev);
 	struct txn_event *e = &txn->ev[txn->nev++];
-	e->topic_var = strdup(topic_var);
+	e->topic_var = xstrdup(topic_var);
 	e->key = key;
 	e->tenant = tenant ? *tenant : *txn->tenant;
 	e->value = value;

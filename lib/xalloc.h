@@ -12,5 +12,7 @@ void *xcalloc(size_t count, size_t size);
 /* realloc of @p count elements of @p size, with an overflow check. */
 void *xreallocarray(void *p, size_t count, size_t size);
 char *xstrdup(const char *s);
+/* The first @p n bytes of @p s (fewer at a NUL), NUL-terminated. */
+char *xstrndup(const char *s, size_t n);
 
 #endif

@@ -43,9 +43,8 @@ static void equip_fields(json_t *o, const struct coffer_asset *a, bool zero)
 		"strength",      "dexterity",    "intelligence",  "luck",     "hp",       "mp",
 		"weaponAttack",  "magicAttack",  "weaponDefense", "magicDefense", "accuracy",
 		"avoidability",  "hands",        "speed",         "jump",     "slots"};
-	const uint16_t *st = &a->stats.strength;
-	for (int i = 0; i < 16; i++)
-		json_object_set_new(o, names[i], json_integer(zero ? 0 : st[i]));
+	for (int i = 0; i < COFFER_EQUIP_NSTATS; i++)
+		json_object_set_new(o, names[i], json_integer(zero ? 0 : a->stats.v[i]));
 	json_object_set_new(o, "locked", json_boolean(!zero && a->locked));
 	json_object_set_new(o, "spikes", json_boolean(!zero && a->spikes));
 	json_object_set_new(o, "karmaUsed", json_boolean(!zero && a->karma_used));

@@ -361,9 +361,8 @@ enum coffer_outcome asset_on_equipable_updated(coffer_ctx *ctx, coffer_txn *txn,
 		"strength",     "dexterity",    "intelligence",  "luck",         "hp",       "mp",
 		"weaponAttack", "magicAttack",  "weaponDefense", "magicDefense", "accuracy",
 		"avoidability", "hands",        "speed",         "jump",         "slots"};
-	uint16_t *st = &upd.stats.strength;
-	for (int i = 0; i < 16; i++)
-		st[i] = cu_u16(&d, b, stat_names[i]);
+	for (int i = 0; i < COFFER_EQUIP_NSTATS; i++)
+		upd.stats.v[i] = cu_u16(&d, b, stat_names[i]);
 	const char *owner_name = cu_str(&d, b, "ownerName");
 	upd.locked = cu_bool(&d, b, "locked");
 	upd.spikes = cu_bool(&d, b, "spikes");

@@ -181,10 +181,9 @@ static void asset_row(const struct coffer_row *row, struct coffer_asset *a)
 	a->rechargeable = coffer_val_u64(&c[10]);
 	a->cash_id = coffer_val_i64(&c[11]);
 	a->purchased_by = u32(&c[12]);
-	uint16_t *st = &a->stats.strength;
-	/* struct coffer_equip_stats is sixteen uint16_t in column order. */
-	for (int i = 0; i < 16; i++)
-		st[i] = u16(&c[13 + i]);
+	/* struct coffer_equip_stats: its sixteen in column order, as stats.v. */
+	for (int i = 0; i < COFFER_EQUIP_NSTATS; i++)
+		a->stats.v[i] = u16(&c[13 + i]);
 	copy_str(&c[29], a->owner_name, sizeof a->owner_name);
 	a->locked = coffer_val_i64(&c[30]) != 0;
 	a->spikes = coffer_val_i64(&c[31]) != 0;
@@ -365,9 +364,8 @@ int asset_sql_insert(coffer_txn *txn, const char *tenant, struct coffer_asset *a
 	v[k++] = COFFER_U(a->rechargeable);
 	v[k++] = COFFER_I(a->cash_id);
 	v[k++] = COFFER_U(a->purchased_by);
-	const uint16_t *st = &a->stats.strength;
-	for (int i = 0; i < 16; i++)
-		v[k++] = COFFER_U(st[i]);
+	for (int i = 0; i < COFFER_EQUIP_NSTATS; i++)
+		v[k++] = COFFER_U(a->stats.v[i]);
 	v[k++] = COFFER_S(owner_name);
 	v[k++] = COFFER_I(a->locked);
 	v[k++] = COFFER_I(a->spikes);
@@ -438,9 +436,8 @@ int asset_sql_update_equipment(coffer_txn *txn, const char *tenant, const struct
 {
 	struct coffer_val v[30];
 	size_t k = 0;
-	const uint16_t *st = &a->stats.strength;
-	for (int i = 0; i < 16; i++)
-		v[k++] = COFFER_U(st[i]);
+	for (int i = 0; i < COFFER_EQUIP_NSTATS; i++)
+		v[k++] = COFFER_U(a->stats.v[i]);
 	v[k++] = COFFER_S(a->owner_name);
 	v[k++] = COFFER_I(a->locked);
 	v[k++] = COFFER_I(a->spikes);
@@ -479,9 +476,8 @@ static int template_row(void *ud, const struct coffer_row *row)
 	t->n_equip_slots = c[5].t == COFFER_V_STR
 	                       ? asset_rules_parse_slots(c[5].v.s.p, c[5].v.s.n, t->equip_slots, 16)
 	                       : 0;
-	uint16_t *st = &t->stats.strength;
-	for (int i = 0; i < 16; i++)
-		st[i] = u16(&c[6 + i]);
+	for (int i = 0; i < COFFER_EQUIP_NSTATS; i++)
+		t->stats.v[i] = u16(&c[6 + i]);
 	copy_str(&c[22], t->name, sizeof t->name);
 	o->found = true;
 	return 0;

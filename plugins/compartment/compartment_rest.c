@@ -35,9 +35,8 @@ static const char *const stat_names[16] = {
 /* The sixteen statistics, `slots` last, from the row (RP-3: cash-equipable too). */
 static void put_stats(json_t *o, const struct coffer_asset *a)
 {
-	const uint16_t *st = &a->stats.strength;
-	for (int i = 0; i < 16; i++)
-		json_object_set_new(o, stat_names[i], json_integer(st[i]));
+	for (int i = 0; i < COFFER_EQUIP_NSTATS; i++)
+		json_object_set_new(o, stat_names[i], json_integer(a->stats.v[i]));
 }
 
 /* The equipable referenceData after ownerId: statistics, flags, level, experience. */

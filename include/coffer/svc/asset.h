@@ -77,13 +77,29 @@ enum coffer_asset_kind {
 	COFFER_KIND_PET,           /**< "pet" */
 };
 
+#define COFFER_EQUIP_NSTATS 16
+
 /** The sixteen equipment statistics, in the wire order of drops.md §3.5 / inventory.md §4.1.2.
- *  `slots` is the column upgrade_slots. */
+ *  `slots` is the column upgrade_slots. Read them by name, or all sixteen in this order
+ *  through `v` (the same storage: a loop over `v` is defined, one from `&strength` is not). */
 struct coffer_equip_stats {
-	uint16_t strength, dexterity, intelligence, luck, hp, mp;
-	uint16_t weapon_attack, magic_attack, weapon_defense, magic_defense;
-	uint16_t accuracy, avoidability, hands, speed, jump, slots;
+	union {
+		struct {
+			uint16_t strength, dexterity, intelligence, luck, hp, mp;
+			uint16_t weapon_attack, magic_attack, weapon_defense, magic_defense;
+			uint16_t accuracy, avoidability, hands, speed, jump, slots;
+		};
+		uint16_t v[COFFER_EQUIP_NSTATS];
+	};
 };
+#ifndef __cplusplus
+/* The layout of service version 1: sixteen uint16_t, no padding, `slots` last. */
+_Static_assert(sizeof(struct coffer_equip_stats) == COFFER_EQUIP_NSTATS * sizeof(uint16_t),
+               "struct coffer_equip_stats is sixteen uint16_t");
+_Static_assert(offsetof(struct coffer_equip_stats, slots) ==
+                   (COFFER_EQUIP_NSTATS - 1) * sizeof(uint16_t),
+               "struct coffer_equip_stats: slots is the sixteenth");
+#endif
 
 /** One row of `assets` (§7.2). Frozen for service version 1 (callers allocate it). */
 struct coffer_asset {
