@@ -1520,14 +1520,9 @@ static int cmd_feature(int argc, char **argv)
 /* show: reads through the REST API                                          */
 /* ------------------------------------------------------------------------ */
 
-struct buf {
-	char *p;
-	size_t n;
-};
-
-static size_t show_write(char *data, size_t size, size_t nmemb, void *ud)
+size_t ctl_buf_write(char *data, size_t size, size_t nmemb, void *ud)
 {
-	struct buf *b = ud;
+	struct ctl_buf *b = ud;
 	size_t n = size * nmemb;
 	char *p = realloc(b->p, b->n + n + 1);
 	if (p == NULL)
@@ -1542,7 +1537,7 @@ static size_t show_write(char *data, size_t size, size_t nmemb, void *ud)
 /* GET @p path (already escaped) with the tenant headers; the body into @p out. Returns the
  * HTTP status, or -1 after printing why the request failed. */
 static long show_get(const char *base, const char *path, const char *tenant, const char *region,
-                     const char *version, struct buf *out)
+                     const char *version, struct ctl_buf *out)
 {
 	unsigned major = 0, minor = 0;
 	if (sscanf(version, "%u.%u", &major, &minor) != 2 || major > 65535 || minor > 65535) {
@@ -1570,7 +1565,7 @@ static long show_get(const char *base, const char *path, const char *tenant, con
 	hdrs = curl_slist_append(hdrs, nh);
 	curl_easy_setopt(h, CURLOPT_URL, url);
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, show_write);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, ctl_buf_write);
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, out);
 	curl_easy_setopt(h, CURLOPT_TIMEOUT, 30L);
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
@@ -1755,7 +1750,7 @@ static int cmd_show(int argc, char **argv)
 	for (int i = 0; i < 3; i++)
 		curl_free(e[i]);
 
-	struct buf b = {NULL, 0};
+	struct ctl_buf b = {NULL, 0};
 	long status = show_get(url, path, tenant, region, version, &b);
 	int rc = EXIT_FAIL;
 	if (status == -2) {

@@ -4,6 +4,7 @@
  * (one second apart, or the --watch interval); with --watch the dead letters and
  * rejections are the counts of the last minute of scrapes. */
 #include "status.h"
+#include "cofferctl.h"
 
 #include <getopt.h>
 #include <math.h>
@@ -36,34 +37,15 @@ struct scrape {
 	size_t n, cap;
 };
 
-struct buf {
-	char *p;
-	size_t n;
-};
-
-static size_t on_data(char *d, size_t sz, size_t nm, void *ud)
-{
-	struct buf *b = ud;
-	size_t k = sz * nm;
-	char *p = realloc(b->p, b->n + k + 1);
-	if (p == NULL)
-		return 0;
-	memcpy(p + b->n, d, k);
-	b->n += k;
-	p[b->n] = '\0';
-	b->p = p;
-	return k;
-}
-
 /* GET @p url; the body in *out (malloc'd). Returns the HTTP status, 0 on failure. */
 static long http_get(const char *url, char **out, char *err, size_t errcap)
 {
 	CURL *c = curl_easy_init();
-	struct buf b = {0};
+	struct ctl_buf b = {0};
 	long code = 0;
 	char eb[CURL_ERROR_SIZE] = "";
 	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, ctl_buf_write);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 5000L);
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, eb);
