@@ -38,3 +38,4 @@ include tests/plugins/drop/local.mk
 endif
 
 include tests/integration/local.mk
+include tests/fuzz/local.mk
