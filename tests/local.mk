@@ -38,4 +38,3 @@ include tests/plugins/drop/local.mk
 endif
 
 include tests/integration/local.mk
-include tests/fuzz/local.mk

@@ -6,9 +6,9 @@
 #                               `make check` with any compiler: tests/fuzz/replay.sh
 #                               runs it over tests/fuzz/regressions/<target>/ (every
 #                               crash found, kept) and tests/fuzz/corpus/<target>/.
-# Generated shape: one block per target; keep fuzz_targets in step with contrib/fuzz.
+# Included after tests/bench/local.mk (which sets EXTRA_PROGRAMS). contrib/fuzz
+# and replay.sh read the target list from fuzz_targets.
 fuzz_targets = intake util_json util_text itemdata ctl router plugin_asset plugin_compartment plugin_reservation plugin_drop
-EXTRA_PROGRAMS =
 TESTS += tests/fuzz/replay.sh
 EXTRA_DIST += tests/fuzz/replay.sh tests/fuzz/fuzz.h tests/fuzz/corpus tests/fuzz/regressions
 fuzz_replay_programs =
