@@ -5,14 +5,19 @@
  * build tree and hands its handlers messages the way the host does (a JSON
  * object whose "type" is the handler's, a canonical tenant, an 8-byte key).
  *
- * The stub answers every SELECT with no rows and every write with the result
- * the input chooses (one row, no row, a duplicate key, a lost connection), so
- * a handler gets as far as its decoding and the rules that need no stored row.
+ * The stub answers writes with the result the input chooses (one row, no row,
+ * a duplicate key, a lost connection) and SELECTs with rows the input makes up:
+ * as many columns as the SELECT list has, each an unsigned or signed integer, a
+ * UUID-shaped string, a short string or NULL (the plugins read rows leniently
+ * by type, never by trusting it), so a handler runs past its decoding into the
+ * rules that need stored rows.
  * Properties: no crash, leak or undefined behaviour; a REJECT gives a reason;
  * every emitted value is a JSON object.
  *
  * Input: byte 0 picks the handler (when the JSON's "type" names none of them),
- * byte 1 the stub's answers, then the JSON message. */
+ * byte 1 the stub's answers, byte 2 the length K of the row bytes that follow
+ * (each SELECT takes a row count and one byte per column from them, cyclically;
+ * K = 0: no rows), then the JSON message. */
 #include <dlfcn.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -37,6 +42,8 @@ struct coffer_txn {
 	coffer_ctx *ctx;
 	int64_t now;
 	uint8_t mode;
+	const uint8_t *rows; /* the input's row bytes */
+	size_t nrows_bytes, pos;
 	bool rejected;
 	unsigned emitted;
 };
@@ -140,12 +147,79 @@ static int h_sql_exec(coffer_txn *txn, const char *sql, const struct coffer_val 
 	}
 }
 
-/* Reads: no rows, or (bit 2) a lost connection. */
+static uint8_t row_byte(coffer_txn *txn)
+{
+	uint8_t b = txn->rows[txn->pos % txn->nrows_bytes];
+	txn->pos++;
+	return b;
+}
+
+/* The number of columns of a SELECT: top-level commas before its FROM, plus one. */
+static size_t select_columns(const char *sql)
+{
+	size_t cols = 1;
+	int depth = 0;
+	const char *p = strstr(sql, "SELECT");
+	if (p == NULL)
+		return 0;
+	for (p += 6; *p; p++) {
+		if (*p == '(')
+			depth++;
+		else if (*p == ')')
+			depth--;
+		else if (*p == ',' && depth == 0)
+			cols++;
+		else if (depth == 0 && strncmp(p, " FROM ", 6) == 0)
+			break;
+	}
+	return cols;
+}
+
+/* Reads: (bit 2) a lost connection, else rows made of the input's row bytes. */
 static int h_sql_query(coffer_txn *txn, const char *sql, const struct coffer_val *args,
                        size_t nargs, coffer_row_fn fn, void *ud)
 {
-	FZ_CHECK(sql != NULL && (nargs == 0 || args != NULL));
-	return txn->mode & 4 ? COFFER_ETRANSIENT : 0;
+	FZ_CHECK(sql != NULL && (nargs == 0 || args != NULL) && fn != NULL);
+	if (txn->mode & 4)
+		return COFFER_ETRANSIENT;
+	if (txn->nrows_bytes == 0)
+		return 0;
+	static const char *const strs[] = {"11111111-1111-4111-8111-111111111111",
+	                                   "0f8fad5b-d9cb-469f-a165-70867728950e", "", "Ri", "-12,-13"};
+	size_t ncols = select_columns(sql);
+	if (ncols == 0 || ncols > 64)
+		return 0;
+	unsigned nrows = row_byte(txn) % 4;
+	for (unsigned r = 0; r < nrows; r++) {
+		struct coffer_val col[64];
+		for (size_t c = 0; c < ncols; c++) {
+			uint8_t b = row_byte(txn);
+			switch (b & 7) {
+			case 0: case 1: case 2:
+				col[c] = COFFER_U(b >> 3);
+				break;
+			case 3:
+				col[c] = COFFER_I(-(int)(b >> 3));
+				break;
+			case 4:
+				col[c] = COFFER_T(1740830400000000LL + (int64_t)(b >> 3) * 1000000);
+				break;
+			case 5: case 6:
+				col[c] = COFFER_S(strs[(b >> 3) % (sizeof strs / sizeof strs[0])]);
+				break;
+			default:
+				col[c] = COFFER_NULLV;
+				break;
+			}
+		}
+		struct coffer_row row = {.ncols = ncols, .col = col};
+		int rc = fn(ud, &row);
+		if (rc < 0)
+			return rc;
+		if (rc > 0)
+			return COFFER_ESTOP;
+	}
+	return 0;
 }
 
 static int h_emit(coffer_txn *txn, const struct coffer_tenant *tenant, const char *topic,
@@ -252,10 +326,11 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	if (!ready || size < 2)
+	if (!ready || size < 3 || (size_t)data[2] > size - 3)
 		return 0;
+	size_t k = data[2];
 	json_error_t err;
-	json_t *j = json_loadb((const char *)data + 2, size - 2, 0, &err);
+	json_t *j = json_loadb((const char *)data + 3 + k, size - 3 - k, 0, &err);
 	if (!json_is_object(j)) {
 		json_decref(j); /* the host dead-letters it: no handler sees it */
 		return 0;
@@ -287,7 +362,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		.event_id = data[1] & 16 ? "44444444-4444-4444-8444-444444444444" : NULL,
 		.now_us = 1740830400000000LL,
 	};
-	struct coffer_txn txn = {.ctx = h->ctx, .now = msg.now_us, .mode = data[1]};
+	struct coffer_txn txn = {.ctx = h->ctx, .now = msg.now_us, .mode = data[1], .rows = data + 3,
+	                         .nrows_bytes = k};
 	coffer_handler_fn fn = (data[1] & 8) && h->refuse ? h->refuse : h->fn;
 	enum coffer_outcome o = fn(h->ctx, &txn, &msg, h->ud);
 	FZ_CHECK(o == COFFER_DONE || o == COFFER_RETRY || o == COFFER_REJECT);
