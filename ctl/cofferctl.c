@@ -31,6 +31,7 @@
 #include <mysql.h>
 
 #include "cofferctl.h"
+#include "ctlparse.h"
 #include "status.h"
 #include "util.h"
 
@@ -298,22 +299,6 @@ static int64_t now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Digits only: strtoull alone would take "-1", " 7" and "0x10". */
-static bool parse_u64(const char *s, uint64_t max, uint64_t *out)
-{
-	char *end;
-	unsigned long long v;
-
-	if (s == NULL || *s < '0' || *s > '9')
-		return false;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno != 0 || *end != '\0' || v > max)
-		return false;
-	*out = v;
-	return true;
-}
-
 static const char *topic_real(const char *var)
 {
 	const char *v = getenv(var);
@@ -342,50 +327,6 @@ static json_t *hex_json(const void *p, size_t n)
 	j = json_stringn(s, 2 * n);
 	free(s);
 	return j;
-}
-
-/* Well-formed UTF-8 without control characters: anything else in a header is
- * shown as hex, so a binary header can never garble the output line. */
-static bool printable_utf8(const uint8_t *s, size_t n)
-{
-	size_t i = 0;
-
-	while (i < n) {
-		uint32_t c = s[i];
-		size_t len;
-
-		if (c < 0x80) {
-			if (c < 0x20 || c == 0x7f)
-				return false;
-			i++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf) {
-			len = 2;
-			c &= 0x1f;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			len = 3;
-			c &= 0x0f;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			len = 4;
-			c &= 0x07;
-		} else {
-			return false;
-		}
-		if (n - i < len)
-			return false;
-		for (size_t k = 1; k < len; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				return false;
-			c = c << 6 | (s[i + k] & 0x3f);
-		}
-		/* Overlong forms, surrogates, beyond U+10FFFF, C1 controls. */
-		if ((len == 3 && c < 0x800) || (len == 4 && (c < 0x10000 || c > 0x10ffff)) ||
-		    (c >= 0xd800 && c <= 0xdfff) || (c >= 0x80 && c <= 0x9f))
-			return false;
-		i += len;
-	}
-	return true;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -510,50 +451,6 @@ static void send_on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *
 	}
 }
 
-static bool json_u32(const json_t *v, bool zero_ok, uint32_t *id)
-{
-	json_int_t n;
-
-	if (!json_is_integer(v))
-		return false;
-	n = json_integer_value(v);
-	if (n < (zero_ok ? 0 : 1) || n > UINT32_MAX)
-		return false;
-	*id = (uint32_t)n;
-	return true;
-}
-
-/* The Go services' key choice for a message of unknown type: inventory
- * messages carry characterId, drop commands body.dropId, spawns only mapId. */
-static bool send_key_from_json(const json_t *msg, uint32_t *id)
-{
-	return json_u32(json_object_get(msg, "characterId"), true, id) ||
-	       json_u32(json_object_get(json_object_get(msg, "body"), "dropId"), false, id) ||
-	       json_u32(json_object_get(msg, "mapId"), true, id);
-}
-
-static int send_parse_version(const char *s, uint8_t major[2], uint8_t minor[2])
-{
-	char buf[32];
-	char *dot;
-	uint64_t ma, mi;
-
-	if (strlen(s) >= sizeof buf)
-		return -1;
-	strcpy(buf, s);
-	dot = strchr(buf, '.');
-	if (dot == NULL)
-		return -1;
-	*dot = '\0';
-	if (!parse_u64(buf, UINT16_MAX, &ma) || !parse_u64(dot + 1, UINT16_MAX, &mi))
-		return -1;
-	major[0] = (uint8_t)(ma >> 8);
-	major[1] = (uint8_t)ma;
-	minor[0] = (uint8_t)(mi >> 8);
-	minor[1] = (uint8_t)mi;
-	return 0;
-}
-
 static int cmd_send(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -605,7 +502,7 @@ static int cmd_send(int argc, char **argv)
 			version = optarg;
 			break;
 		case 'k':
-			if (!parse_u64(optarg, UINT32_MAX, &key_id)) {
+			if (!ctl_parse_u64(optarg, UINT32_MAX, &key_id)) {
 				rc = fail(EXIT_USAGE, "send: --key %s: not a uint32", optarg);
 				goto out;
 			}
@@ -626,26 +523,24 @@ static int cmd_send(int argc, char **argv)
 			if (nh == NULL)
 				goto out;
 			extra_hex = nh;
-			if (strchr(optarg, '=') == NULL || optarg[0] == '=') {
+			switch (ctl_header_arg(optarg, c == 'X')) {
+			case CTL_HEADER_NO_NAME:
 				rc = fail(EXIT_USAGE, "send: --header%s %s: expected NAME=VALUE", c == 'X' ? "-hex" : "",
 				          optarg);
 				goto out;
-			}
-			if (c == 'X') {
-				const char *hex = strchr(optarg, '=') + 1;
-
-				if (strlen(hex) % 2 != 0 || strspn(hex, "0123456789abcdefABCDEF") != strlen(hex)) {
-					rc = fail(EXIT_USAGE, "send: --header-hex %s: the value must be hex digits, two per byte",
-					          optarg);
-					goto out;
-				}
+			case CTL_HEADER_BAD_HEX:
+				rc = fail(EXIT_USAGE, "send: --header-hex %s: the value must be hex digits, two per byte",
+				          optarg);
+				goto out;
+			default:
+				break;
 			}
 			extra_hex[nextra] = c == 'X';
 			extra[nextra++] = optarg;
 			break;
 		}
 		case 'n':
-			if (!parse_u64(optarg, UINT64_MAX, &count) || count == 0) {
+			if (!ctl_parse_u64(optarg, UINT64_MAX, &count) || count == 0) {
 				rc = fail(EXIT_USAGE, "send: --count %s: expected a positive number", optarg);
 				goto out;
 			}
@@ -683,7 +578,7 @@ static int cmd_send(int argc, char **argv)
 		goto out;
 	key_id32 = (uint32_t)key_id;
 	if (!have_key)
-		have_key = send_key_from_json(msg, &key_id32);
+		have_key = ctl_key_from_json(msg, &key_id32);
 	if (have_key)
 		cu_key_encode(key_id32, key);
 
@@ -699,7 +594,7 @@ static int cmd_send(int argc, char **argv)
 	if (region != NULL)
 		rd_kafka_header_add(hdrs, "REGION", -1, region, (ssize_t)strlen(region));
 	if (version != NULL) {
-		if (send_parse_version(version, major, minor) != 0) {
+		if (ctl_parse_version(version, major, minor) != 0) {
 			rc = fail(EXIT_USAGE, "send: --version %s: expected MAJOR.MINOR (0-65535 each)",
 			          version);
 			goto out;
@@ -724,11 +619,7 @@ static int cmd_send(int argc, char **argv)
 
 			if (b == NULL)
 				goto out;
-			for (size_t k = 0; k < n; k++) {
-				char two[3] = {eq[1 + 2 * k], eq[2 + 2 * k], '\0'}; /* validated: hex digits */
-
-				b[k] = (unsigned char)strtoul(two, NULL, 16);
-			}
+			ctl_hex_decode(eq + 1, b); /* validated: hex digits */
 			rd_kafka_header_add(hdrs, extra[i], eq - extra[i], b, (ssize_t)n);
 			free(b);
 			continue;
@@ -1004,7 +895,7 @@ static json_t *watch_header_value(const char *name, const void *val, size_t size
 			return json_integer(cu_be16(val, size));
 		return hex_json(val, size);
 	}
-	if (printable_utf8(val, size))
+	if (ctl_printable_utf8(val, size))
 		return json_stringn(val, size);
 	return hex_json(val, size);
 }
@@ -1065,7 +956,7 @@ static void watch_print(const struct watch *w, const rd_kafka_message_t *m)
 		     i++) {
 			json_t *v = watch_header_value(name, val, size);
 
-			if (printable_utf8((const uint8_t *)name, strlen(name))) {
+			if (ctl_printable_utf8((const uint8_t *)name, strlen(name))) {
 				json_object_set_new(h, name, v);
 			} else {
 				json_t *hn = hex_json(name, strlen(name));
@@ -1129,16 +1020,16 @@ static int cmd_watch(int argc, char **argv)
 			w.from_beginning = true;
 			break;
 		case 'n':
-			if (!parse_u64(optarg, UINT64_MAX, &count) || count == 0)
+			if (!ctl_parse_u64(optarg, UINT64_MAX, &count) || count == 0)
 				return fail(EXIT_USAGE, "watch: --count %s: expected a positive number", optarg);
 			break;
 		case 't':
-			if (!parse_u64(optarg, INT32_MAX, &timeout) || timeout == 0)
+			if (!ctl_parse_u64(optarg, INT32_MAX, &timeout) || timeout == 0)
 				return fail(EXIT_USAGE, "watch: --timeout-ms %s: expected a positive number",
 				            optarg);
 			break;
 		case 'i':
-			if (!parse_u64(optarg, INT32_MAX, &idle) || idle == 0)
+			if (!ctl_parse_u64(optarg, INT32_MAX, &idle) || idle == 0)
 				return fail(EXIT_USAGE, "watch: --idle-ms %s: expected a positive number", optarg);
 			break;
 		case 'e':
@@ -1302,7 +1193,7 @@ MYSQL *feature_connect(void)
 	uint64_t port;
 	MYSQL *my;
 
-	if (!parse_u64(port_s, 65535, &port)) {
+	if (!ctl_parse_u64(port_s, 65535, &port)) {
 		fail(EXIT_USAGE, "DB_PORT=%s: not a port number", port_s);
 		return NULL;
 	}

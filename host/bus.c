@@ -30,6 +30,7 @@
 
 #include "embedded.h"
 #include "health.h"
+#include "intake.h"
 #include "log.h"
 #include "offsets.h"
 #include "metrics.h"
@@ -132,63 +133,6 @@ const char *bus_cluster_id(void) { return cluster_id; }
 
 static bool is_command_topic(const char *var) { return strncmp(var, "COMMAND_TOPIC_", 14) == 0; }
 
-/* The tenant headers, which say whose data a message changes; and the text
- * headers, which are copied into rows and events as C strings. */
-static const char *const tenant_headers[] = {"TENANT_ID", "REGION", "MAJOR_VERSION",
-                                             "MINOR_VERSION"};
-static const char *const text_headers[] = {"TENANT_ID", "REGION", "EVENT_ID", "traceparent",
-                                           "tracestate"};
-
-static bool same_header_value(const char *name, const void *a, size_t al, const void *b,
-                              size_t bl)
-{
-	if (strcmp(name, "TENANT_ID") == 0) {
-		char ua[37], ub[37];
-		if (cu_uuid_parse(a, al, ua) && cu_uuid_parse(b, bl, ub))
-			return strcmp(ua, ub) == 0; /* the same tenant, whatever the letter case */
-	}
-	return al == bl && (al == 0 || memcmp(a, b, al) == 0);
-}
-
-/* A reason to refuse the headers of a message (docs/architecture.md "Tenant
- * headers"), or NULL: a tenant header given twice with different values (the
- * last one would win, so anything appending a header could move the message to
- * another tenant); a text header holding a NUL byte (it would be cut there). */
-static const char *bad_headers(rd_kafka_headers_t *hd, char *buf, size_t cap)
-{
-	if (hd == NULL)
-		return NULL;
-	for (size_t t = 0; t < sizeof text_headers / sizeof text_headers[0]; t++) {
-		const void *v;
-		size_t l;
-		for (size_t idx = 0;
-		     rd_kafka_header_get(hd, idx, text_headers[t], &v, &l) == RD_KAFKA_RESP_ERR_NO_ERROR;
-		     idx++) {
-			if (v && memchr(v, '\0', l)) {
-				snprintf(buf, cap, "%s header holds a NUL byte", text_headers[t]);
-				return buf;
-			}
-		}
-	}
-	for (size_t t = 0; t < sizeof tenant_headers / sizeof tenant_headers[0]; t++) {
-		const void *first, *v;
-		size_t first_l, l;
-		if (rd_kafka_header_get(hd, 0, tenant_headers[t], &first, &first_l))
-			continue;
-		for (size_t idx = 1;
-		     rd_kafka_header_get(hd, idx, tenant_headers[t], &v, &l) == RD_KAFKA_RESP_ERR_NO_ERROR;
-		     idx++) {
-			if (!same_header_value(tenant_headers[t], first ? first : "", first ? first_l : 0,
-			                       v ? v : "", v ? l : 0)) {
-				snprintf(buf, cap, "%s header given %s with different values",
-				         tenant_headers[t], idx == 1 ? "twice" : "several times");
-				return buf;
-			}
-		}
-	}
-	return NULL;
-}
-
 static void prepare(struct job *j)
 {
 	rd_kafka_message_t *m = j->m;
@@ -198,62 +142,23 @@ static void prepare(struct job *j)
 	j->rejected = false;
 	rd_kafka_headers_t *hd = NULL;
 	rd_kafka_message_headers(m, &hd);
-	const void *v;
-	size_t l;
-	j->has_tenant = false;
-	memset(&j->tenant, 0, sizeof j->tenant);
-	if (hd && rd_kafka_header_get_last(hd, "TENANT_ID", &v, &l) == 0 && v)
-		j->has_tenant = cu_uuid_parse(v, l, j->tenant.id);
-	bool region_ok = true;
-	if (hd && rd_kafka_header_get_last(hd, "REGION", &v, &l) == 0 && v) {
-		if (l < sizeof j->tenant.region)
-			memcpy(j->tenant.region, v, l);
-		else
-			region_ok = false;
-	}
-	if (hd && rd_kafka_header_get_last(hd, "MAJOR_VERSION", &v, &l) == 0)
-		j->tenant.major = cu_be16(v, l);
-	if (hd && rd_kafka_header_get_last(hd, "MINOR_VERSION", &v, &l) == 0)
-		j->tenant.minor = cu_be16(v, l);
-	j->has_event_id = hd && rd_kafka_header_get_last(hd, "EVENT_ID", &v, &l) == 0 &&
-	                  cu_uuid_parse(v, l, j->event_id);
-	static const char *const trace_names[2] = {"traceparent", "tracestate"};
+	struct intake_headers ih;
+	intake_read_headers(hd, &ih);
+	j->tenant = ih.tenant;
+	j->has_tenant = ih.has_tenant;
+	memcpy(j->event_id, ih.event_id, sizeof j->event_id);
+	j->has_event_id = ih.has_event_id;
 	for (int i = 0; i < 2; i++) {
-		j->trace[i] = NULL;
-		j->trace_len[i] = 0;
-		if (hd && rd_kafka_header_get_last(hd, trace_names[i], &v, &l) == 0 && v) {
-			j->trace[i] = v;
-			j->trace_len[i] = l;
-		}
+		j->trace[i] = ih.trace[i];
+		j->trace_len[i] = ih.trace_len[i];
 	}
 
-	json_error_t err;
-	j->json = NULL;
+	const char *type;
 	j->kind = K_DEAD;
 	j->midx = metrics_msg_index(j->topic_var, NULL);
-	if (m->len > cfg.max_message_bytes) {
-		/* Not parsed: nothing that large is handled (docs/configuration.md). */
-		snprintf(j->reason, sizeof j->reason,
-		         "oversize: payload of %zu bytes, the limit is %u (--max-message-bytes)", m->len,
-		         cfg.max_message_bytes);
+	if (!intake_envelope(m->payload, m->len, cfg.max_message_bytes, &j->json, &type, j->reason,
+	                    sizeof j->reason))
 		return;
-	}
-	/* A key given twice is refused (docs/architecture.md "Duplicate JSON keys"): jansson
-	 * would keep the last value, another reader may keep the first. */
-	j->json = m->payload ? json_loadb(m->payload, m->len, JSON_REJECT_DUPLICATES, &err) : NULL;
-	if (j->json == NULL) {
-		snprintf(j->reason, sizeof j->reason, "not JSON: %s", m->payload ? err.text : "empty");
-		return;
-	}
-	if (!json_is_object(j->json)) {
-		snprintf(j->reason, sizeof j->reason, "not a JSON object");
-		return;
-	}
-	const char *type = json_string_value(json_object_get(j->json, "type"));
-	if (type == NULL) {
-		snprintf(j->reason, sizeof j->reason, "missing or non-string field type");
-		return;
-	}
 	j->h = reg_find(j->topic_var, type);
 	if (j->h != NULL)
 		j->midx = metrics_msg_index(j->topic_var, type);
@@ -266,21 +171,8 @@ static void prepare(struct job *j)
 		         j->topic_var);
 		return;
 	}
-	char why[128];
-	const char *bad = bad_headers(hd, why, sizeof why);
-	if (bad) {
-		snprintf(j->reason, sizeof j->reason, "%s", bad);
+	if (!intake_check_headers(hd, &ih, j->reason, sizeof j->reason))
 		return;
-	}
-	if (!j->has_tenant) {
-		snprintf(j->reason, sizeof j->reason, "missing or invalid TENANT_ID header");
-		return;
-	}
-	if (!region_ok) {
-		snprintf(j->reason, sizeof j->reason, "REGION header longer than %zu bytes",
-		         sizeof j->tenant.region - 1);
-		return;
-	}
 	j->kind = K_HANDLE;
 	j->msg = (struct coffer_msg){
 		.topic_var = j->topic_var,

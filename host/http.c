@@ -354,20 +354,11 @@ static struct http_thread *thread_state(void)
 /* rest.md's tenant rule: 0, or the 1-based index of the first bad header. */
 static int tenant_headers(struct MHD_Connection *c, struct coffer_tenant *t)
 {
-	const char *v = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "TENANT_ID");
-	if (v == NULL || !cu_uuid_parse_lenient(v, t->id))
-		return 1;
-	v = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "REGION");
-	if (v == NULL || *v == '\0' || strlen(v) >= sizeof t->region)
-		return 2;
-	snprintf(t->region, sizeof t->region, "%s", v);
-	v = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "MAJOR_VERSION");
-	if (v == NULL || cu_parse_u16(v, &t->major) != 0)
-		return 3;
-	v = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "MINOR_VERSION");
-	if (v == NULL || cu_parse_u16(v, &t->minor) != 0)
-		return 4;
-	return 0;
+	return router_tenant_headers(MHD_lookup_connection_value(c, MHD_HEADER_KIND, "TENANT_ID"),
+	                             MHD_lookup_connection_value(c, MHD_HEADER_KIND, "REGION"),
+	                             MHD_lookup_connection_value(c, MHD_HEADER_KIND, "MAJOR_VERSION"),
+	                             MHD_lookup_connection_value(c, MHD_HEADER_KIND, "MINOR_VERSION"),
+	                             t);
 }
 
 struct query {

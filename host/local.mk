@@ -6,7 +6,7 @@ host_libcofferhost_la_SOURCES = \
 	host/loader.c host/registry.c host/registry.h host/settings.c \
 	host/hosttab.c host/txn.c \
 	host/outbox.c host/outbox.h \
-	host/bus.c host/bus.h \
+	host/bus.c host/bus.h host/intake.c host/intake.h \
 	host/offsets.c host/offsets.h \
 	host/tasks.c host/tasks.h \
 	host/embedded.c host/embedded.h \

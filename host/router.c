@@ -3,9 +3,11 @@
 #include "router.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "util.h"
 #include "xalloc.h"
 
 static bool var_name_valid(const char *s, size_t n)
@@ -219,4 +221,19 @@ enum router_answer router_lookup(const struct router *r, const char *method, con
 	}
 	m->nvars = 0;
 	return ROUTER_NOT_FOUND;
+}
+
+int router_tenant_headers(const char *tenant_id, const char *region, const char *major,
+                          const char *minor, struct coffer_tenant *t)
+{
+	if (tenant_id == NULL || !cu_uuid_parse_lenient(tenant_id, t->id))
+		return 1;
+	if (region == NULL || *region == '\0' || strlen(region) >= sizeof t->region)
+		return 2;
+	snprintf(t->region, sizeof t->region, "%s", region);
+	if (major == NULL || cu_parse_u16(major, &t->major) != 0)
+		return 3;
+	if (minor == NULL || cu_parse_u16(minor, &t->minor) != 0)
+		return 4;
+	return 0;
 }

@@ -7,6 +7,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <coffer/msg.h>
+
 #define ROUTER_MAX_VARS 16
 #define ROUTER_MAX_PATH 8192
 
@@ -61,5 +63,12 @@ size_t router_clean(const char *path, char *out, size_t cap);
 /* Answer @p method on the raw path @p path (without the query). */
 enum router_answer router_lookup(const struct router *r, const char *method, const char *path,
                                  struct router_match *m);
+
+/* rest.md's tenant rule for the four request headers (NULL = absent): TENANT_ID
+ * any form cu_uuid_parse_lenient takes, REGION non-empty and shorter than
+ * t->region, MAJOR_VERSION and MINOR_VERSION integers truncated to 16 bits.
+ * 0 with @p t filled, or the 1-based index of the first bad header (400). */
+int router_tenant_headers(const char *tenant_id, const char *region, const char *major,
+                          const char *minor, struct coffer_tenant *t);
 
 #endif

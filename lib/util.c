@@ -286,7 +286,12 @@ int cu_time_parse(const char *s, size_t n, int64_t *us)
 	if (sec == 60)
 		sec = 59; /* leap second: clamp, as MySQL cannot store it */
 	int64_t t = days_from_civil(Y, (unsigned)M, (unsigned)D) * 86400 + h * 3600 + mi * 60 + sec - off;
-	*us = t * 1000000 + frac;
+	int64_t v = t * 1000000 + frac;
+	/* An offset can move a time out of years 1..9999 in UTC: it could not be stored
+	 * (DATETIME) nor written back as RFC 3339 (cu_time_format). */
+	if (v < CU_ZERO_TIME_US || v > CU_MAX_TIME_US)
+		return -1;
+	*us = v;
 	return 0;
 }
 

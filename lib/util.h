@@ -12,6 +12,8 @@
 
 /* "0001-01-01T00:00:00Z", the zero time of the Go services, in Unix microseconds. */
 #define CU_ZERO_TIME_US (-62135596800000000LL)
+/* "9999-12-31T23:59:59.999999Z", the last instant cu_time_parse accepts. */
+#define CU_MAX_TIME_US 253402300799999999LL
 #define CU_NIL_UUID "00000000-0000-0000-0000-000000000000"
 /* Longest RFC 3339 text cu_time_format writes, with the NUL. */
 #define CU_TIME_LEN 32
@@ -74,7 +76,9 @@ void cu_fail(struct cu_dec *d, const char *fmt, ...) __attribute__((format(print
  * non-zero and without trailing zeros. Returns @p out. */
 char *cu_time_format(int64_t us, char out[CU_TIME_LEN]);
 /* Parse RFC 3339 (any offset, up to 9 fractional digits, truncated to micro-
- * seconds). Returns 0 and sets *us, or -1. */
+ * seconds), within CU_ZERO_TIME_US..CU_MAX_TIME_US once in UTC (years 1..9999:
+ * what DATETIME stores and cu_time_format writes back). Returns 0 and sets *us,
+ * or -1. */
 int cu_time_parse(const char *s, size_t n, int64_t *us);
 /* The same for a UTC date and time given as numbers (Y 0..9999), without the text:
  * cu_time_parse of "YYYY-MM-DDTHH:MM:SSZ" made from them. */

@@ -49,7 +49,7 @@ static void test_time_format_is_the_printf_form(void **state)
 		}
 		snprintf(want + n, sizeof want - (size_t)n, "Z");
 		assert_string_equal(b, want);
-		if (Y >= 0 && Y <= 9999) {
+		if (Y >= 1 && Y <= 9999) { /* what cu_time_parse accepts */
 			assert_int_equal(cu_time_parse(b, strlen(b), &back), 0);
 			assert_int_equal(back, us);
 			assert_int_equal(cu_time_from_fields((unsigned)Y, M, D, h, mi, sec, &back), 0);
@@ -85,6 +85,22 @@ static void test_time_parse_converts_offsets_to_utc(void **state)
 	assert_int_equal(cu_time_parse("2025-02-29T00:00:00Z", 20, &us), -1);
 	assert_int_equal(cu_time_parse("", 0, &us), -1);
 	assert_int_equal(cu_time_parse("2025-03-01 12:00:00Z", 20, &us), -1);
+}
+
+/* Found by fuzzing (tests/fuzz/regressions/util_text/): an offset moved the time past
+ * year 9999 in UTC, which could be neither stored nor formatted back. */
+static void test_time_parse_keeps_years_1_to_9999_in_utc(void **state)
+{
+	int64_t us;
+	char b[CU_TIME_LEN];
+	assert_int_equal(cu_time_parse("9999-12-31T23:59:59.999999Z", 27, &us), 0);
+	assert_int_equal(us, CU_MAX_TIME_US);
+	assert_string_equal(cu_time_format(us, b), "9999-12-31T23:59:59.999999Z");
+	assert_int_equal(cu_time_parse("9999-12-31T23:59:59.92024-02:00", 31, &us), -1);
+	assert_int_equal(cu_time_parse("9999-12-31T22:59:59+01:00", 25, &us), 0);
+	assert_int_equal(cu_time_parse("0001-01-01T00:00:00+00:01", 25, &us), -1);
+	assert_int_equal(cu_time_parse("0001-01-01T00:00:00-00:01", 25, &us), 0);
+	assert_int_equal(cu_time_parse("0000-06-01T00:00:00Z", 20, &us), -1);
 }
 
 static void test_json_readers_refuse_wrong_types_and_ranges(void **state)
@@ -174,6 +190,7 @@ int main(void)
 		cmocka_unit_test(test_time_format_is_the_printf_form),
 		cmocka_unit_test(test_time_from_fields_refuses_what_parse_refuses),
 		cmocka_unit_test(test_time_parse_converts_offsets_to_utc),
+		cmocka_unit_test(test_time_parse_keeps_years_1_to_9999_in_utc),
 		cmocka_unit_test(test_json_readers_refuse_wrong_types_and_ranges),
 		cmocka_unit_test(test_key_is_little_endian_with_four_zero_bytes),
 		cmocka_unit_test(test_rest_integers_follow_the_strtoll_subset),
