@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ctl/cofferctl.c: cofferctl, the command-line client for humans and tests.
  * It speaks Kafka the way the Go services do (8-byte little-endian keys,
  * binary 2-byte version headers, the murmur2_random partitioner) so that what

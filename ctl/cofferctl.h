@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ctl/cofferctl.h: what cofferctl's files share. */
 #ifndef COFFERCTL_H
 #define COFFERCTL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ctl/ctlparse.c: see ctlparse.h. */
 #include "ctlparse.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ctl/ctlparse.h: cofferctl's parsers of its own arguments and of what it reads
  * back from Kafka, as pure functions (the fuzzer and the unit tests call them). */
 #ifndef COFFERCTL_PARSE_H

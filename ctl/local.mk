@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 bin_PROGRAMS += ctl/cofferctl
 ctl_cofferctl_SOURCES = ctl/cofferctl.c ctl/cofferctl.h ctl/ctlparse.c ctl/ctlparse.h ctl/templates.c ctl/status.c ctl/status.h
 ctl_cofferctl_CFLAGS = $(AM_CFLAGS) $(RDKAFKA_CFLAGS) $(MYSQL_CFLAGS) $(CURL_CFLAGS) -I$(top_srcdir)/ctl

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ctl/status.c: `cofferctl status`: what an operator asks first (ready? how far
  * behind? how much waits in the outbox? what was dead-lettered?) from cofferd's
  * /readyz and /metrics (libcurl), as a short table. Rates come from two scrapes

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ctl/status.h: `cofferctl status` (ctl/status.c). */
 #ifndef COFFER_CTL_STATUS_H
 #define COFFER_CTL_STATUS_H

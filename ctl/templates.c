@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ctl/templates.c: `cofferctl templates import|show`: fill a tenant's item_templates ahead of
  * time from the game-data service (the fetch and mapping the asset plugin uses, lib/itemdata.c)
  * or from a file, and print one row (docs/item-data.md). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* host/bus.c: the consumer thread, the workers, and the life of one message.
  *
  * The consumer thread polls, records each offset as in flight for its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* host/bus.h: the Kafka consumer, the workers and what happens to one message. */
 #ifndef COFFER_HOST_BUS_H
 #define COFFER_HOST_BUS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* host/db.c: one MySQL connection with its prepared-statement cache, typed
  * binds and rows, transactions, error classification and migrations.
  * Every value reaches the server through a bind; plain text queries are only

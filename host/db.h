@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* host/db.h: MySQL/MariaDB connections, prepared-statement cache, transactions. */
 #ifndef COFFER_HOST_DB_H
 #define COFFER_HOST_DB_H

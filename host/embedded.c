@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* host/embedded.c: the embedded Kafka is librdkafka's mock cluster.
  *
  * librdkafka 2.0.2 listens on random ports. For a fixed address we accept

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* host/embedded.h: librdkafka's mock cluster as the embedded Kafka. */
 #ifndef COFFER_HOST_EMBEDDED_H
 #define COFFER_HOST_EMBEDDED_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* host/health.c: the readiness state (see health.h) and the gauges that describe the
  * process: coffer_ready, coffer_db_up, coffer_plugin_info, coffer_build_info. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* host/health.h: the one readiness state of cofferd, behind /readyz, the
  * coffer_ready gauge and the logs. It is kept by the paths that know it
  * (start-up, each database connection attempt, a database ping on a thread of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* host/hosttab.c: the host table handed to every plugin's init. The entries
  * live with their job: registry.c (registrations), settings.c (settings and
  * switches), txn.c (inside a transaction). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* host/http.c: the HTTP server. libmicrohttpd parses HTTP and runs a pool of
  * --http-threads threads (not the Kafka workers); each pool thread keeps its own
  * database connection, connected on first use and again after a loss. One

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* host/http.h: the HTTP server (libmicrohttpd, its own thread pool). Plugins'
  * routes (host->on_http) get the tenant headers checked, a transaction and JSON
  * serialisation; host routes (health, metrics) get none of that. docs/http.md

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* host/intake.c: headers and envelope of a consumed message (see intake.h). */
 #include "intake.h"
 

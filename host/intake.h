@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* host/intake.h: what the host reads from a consumed message before any handler
  * runs, as pure functions over librdkafka's header list and the payload bytes
  * (no broker, no database), so the fuzzer and the unit tests can call them:

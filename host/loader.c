@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* host/loader.c: loading plugin files (ABI checks), the dependency order of init,
  * init rollback, and the lifecycle in one place:
  * load -> init (dependency order) -> start -> reconfigure (SIGHUP) -> stop ->

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The host: cofferd, and its code as a convenience library for the tests.
 noinst_LTLIBRARIES += host/libcofferhost.la
 host_libcofferhost_la_SOURCES = \

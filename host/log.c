@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* host/log.c: the log line writer (stderr, one write per line so threads never interleave). */
 #include "log.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* host/log.h: one line per event, key=value fields, with the current message's context. */
 #ifndef COFFER_HOST_LOG_H
 #define COFFER_HOST_LOG_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* host/main.c: cofferd. Configuration (environment variables of the Go services,
  * each with a long option), the start-up order, signals, and the exit path:
  * load plugins -> init -> HTTP server (host routes) -> migrate -> tenant features ->

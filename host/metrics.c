@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* host/metrics.c: per-thread shards folded at scrape time, the Prometheus text
  * exposition, and the host's own metric families (see docs/observability.md). */
 #include "metrics.h"

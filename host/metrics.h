@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* host/metrics.h: counters, histograms and gauges for /metrics.
  *
  * A counter or histogram series is a range of slots. Each thread that counts

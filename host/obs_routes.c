@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* host/obs_routes.c: the host's own HTTP routes: /healthz, /readyz, /metrics.
  * No tenant headers, no transaction, no query: /readyz reads the readiness
  * state (host/health.c), /metrics folds the counters (host/metrics.c). */

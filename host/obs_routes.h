@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* host/obs_routes.h: /healthz, /readyz and /metrics on the host's HTTP server. */
 #ifndef COFFER_HOST_OBS_ROUTES_H
 #define COFFER_HOST_OBS_ROUTES_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* host/offsets.c: in-flight offsets per partition and their commit points. */
 #include "offsets.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* host/offsets.h: which consumed offsets may be committed.
  *
  * The rule: per partition, commit only up to the first message whose

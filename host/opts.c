@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* host/opts.c: numeric settings are parsed strictly, never guessed: "x", "",
  * " 7", "7x", "0x10" and values out of range are refused with one line naming
  * the setting (docs/configuration.md "Fail fast"). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* host/opts.h: strict parsing of numeric settings (options, environment
  * variables), and the exit status of a configuration that cannot work. */
 #ifndef COFFER_HOST_OPTS_H

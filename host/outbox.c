@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* host/outbox.c: rows of coffer_outbox in, Kafka messages out.
  *
  * Writers append inside the message's transaction, so an event exists exactly

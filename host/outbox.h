@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* host/outbox.h: the outbox table: written inside message transactions, drained
  * to Kafka by one publisher (one per deployment, chosen by a MySQL named lock). */
 #ifndef COFFER_HOST_OUTBOX_H

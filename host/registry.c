@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* host/registry.c: what plugins register (message handlers, refusals, periodic
  * tasks, services, HTTP routes, emitted topics), the "init only" rule, and undoing a plugin's registrations. */
 #include "registry.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* host/registry.h: the plugins and what they registered. One job per file:
  * loader.c (loading, order, lifecycle), registry.c (registrations), settings.c
  * (settings, topics, tenant switches), hosttab.c (the host table), txn.c

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* host/router.c: see router.h. A table of (method, pattern) scanned in order;
  * a service has a dozen routes, so a scan is cheaper than anything clever. */
 #include "router.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* host/router.h: the HTTP route table as pure functions (no sockets, no MHD), so
  * the rules are unit-tested: path cleaning, {name} patterns, and the answer for a
  * (method, path) the way gorilla/mux gives it (docs/http.md). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* host/settings.c: plugin settings (--set, COFFER_<PLUGIN>_<KEY>), topic names
  * (--topic, the environment), and the per-tenant feature switch. */
 #include "registry.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* host/tasks.c: one thread runs everything timed. Plugin tasks run in a
  * transaction per call with one Now per tick; a task that reports more work is
  * called again at once. The tenant-feature table is small and read whole into

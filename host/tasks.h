@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* host/tasks.h: the timer thread: plugins' periodic tasks, the tenant-feature
  * table refresh and marker pruning. */
 #ifndef COFFER_HOST_TASKS_H

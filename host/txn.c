@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* host/txn.c: the transaction a handler, task or route runs in: its clock, its
  * SQL, and the events it emits (kept until the outbox write). */
 #include "registry.h"

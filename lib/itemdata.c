@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* lib/itemdata.c: item templates from the game-data service: the strict mapping of its
  * documents onto item_templates rows and the fetch over libcurl (docs/item-data.md). */
 #include "itemdata.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* lib/itemdata.h: item templates from the game-data service (docs/item-data.md), shared by
  * the asset plugin (a template a command needs and the table lacks) and cofferctl
  * (`templates import`). Two parts:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* lib/jsonw.c: the streaming JSON writer of jsonw.h. One growing buffer; strings are escaped
  * as jansson's dump does (\" \\ \b \f \n \r \t, other control characters \u00XX in upper-case
  * hex) and then as Go's encoder does (<, >, & in lower-case hex, U+2028/9), in one pass. */

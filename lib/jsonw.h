@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* lib/jsonw.h: a small streaming JSON writer (writing only: parsing is jansson's job) for
  * documents too large to build as a jansson tree on a hot path. Its output is byte for byte
  * what the host's json_t path gives for the same values: jansson's compact form

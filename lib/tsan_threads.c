@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* lib/tsan_threads.c: linked into every program (cofferd, cofferctl, tests) only in a
  * ThreadSanitizer build (--enable-sanitizers=thread). librdkafka starts its
  * threads with C11 thrd_create, which GCC 12's ThreadSanitizer does not

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* lib/util.c: strict JSON field readers, RFC 3339 time, UUIDs and keys (see util.h). */
 #include "util.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* lib/util.h: small pure helpers shared by the host, the plugins and cofferctl
  * (linked statically as libcoffer_util; never installed). Strict JSON field
  * readers with the decoding rules of inventory.md 2.5 / drops.md 2.4, RFC 3339

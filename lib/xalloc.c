@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* lib/xalloc.c: allocation that cannot return NULL (see xalloc.h). */
 #include "xalloc.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* lib/xalloc.h: the host's allocation discipline. Memory exhaustion is not a
  * condition cofferd can heal from in a useful way (every path would have to
  * roll back a transaction it may not hold): these wrappers print one line and

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Migrations, installed under $(pkgdatadir)/sql/<component>/.
 sqlhostdir = $(sqldir)/host
 dist_sqlhost_DATA = sql/host/0001_core.sql

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Tests: cmocka unit tests, plugin tests on the fake host, integration scripts.
 
 # The test plugin proving the host's promises (integration tests load it).

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- contrib/templates/sample.sql: a small item-template set for one tenant (inventory.md 6.2).
 --
 -- The tenant is the session variable @tenant. Either set it in front of this file:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* coffer/err.h: return codes shared by the host and plugins. */
 #ifndef COFFER_ERR_H
 #define COFFER_ERR_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* coffer/host.h: the table of host functions handed to a plugin's init. */
 #ifndef COFFER_HOST_H
 #define COFFER_HOST_H

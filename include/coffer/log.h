@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* coffer/log.h: logging macros for plugins. They expect a `host` in scope
  * (the const struct coffer_host * given to init, usually kept in a static). */
 #ifndef COFFER_LOG_H

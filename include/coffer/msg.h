@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* coffer/msg.h: the view of a consumed message that handlers receive, and outcomes. */
 #ifndef COFFER_MSG_H
 #define COFFER_MSG_H

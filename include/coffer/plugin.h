@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* coffer/plugin.h: what a plugin declares. Include this one header to write a plugin. */
 #ifndef COFFER_PLUGIN_H
 #define COFFER_PLUGIN_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* coffer/sql.h: typed values for prepared-statement binds and result rows. */
 #ifndef COFFER_SQL_H
 #define COFFER_SQL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* plugins/asset/asset.c: the asset plugin's table of contents. It publishes the shared
  * "asset" service (include/coffer/svc/asset.h) and handles CREATE_ASSET, DESTROY, RECHARGE,
  * ACCEPT and RELEASE on COMMAND_TOPIC_COMPARTMENT (with the FEATURE_DISABLED refusal) and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* plugins/asset/asset.h: declarations shared by the asset plugin's files. Everything here has
  * hidden visibility (the plugin exports only coffer_plugin_entry). */
 #ifndef ASSET_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* plugins/asset/asset_data.c: the game-data service behind item_templates (docs/item-data.md).
  * When a command needs a template the tenant's table lacks and a data URL is configured, the
  * template is fetched (lib/itemdata.c), stored in the command's own transaction and used;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* plugins/asset/asset_events.c: the event builders of inventory.md §4.1 (asset), §4.2
  * (compartment) and §4.3 (inventory), fields in the spec's order, keyed by characterId, and the
  * FEATURE_DISABLED refusal every compartment-command plugin registers. */

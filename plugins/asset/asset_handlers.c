@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* plugins/asset/asset_handlers.c: one function per message type the asset plugin handles:
  * CREATE_ASSET (§9.10), DESTROY (§9.7), RECHARGE (§9.11), ACCEPT (§9.14), RELEASE (§9.15) on
  * COMMAND_TOPIC_COMPARTMENT and UPDATED (§12) on EVENT_TOPIC_EQUIPABLE_STATUS. Each follows the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* plugins/asset/asset_rest.c: DELETE /api/characters/{characterId}/inventory/compartments/
  * {compartmentId}/assets/{assetId} (docs/rest.md): the whole asset goes with the asset DELETED
  * event of a full DESTROY (asset_destroy_all), whatever its kind (RP-7). The asset is found by

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* plugins/asset/asset_rules.h: the pure inventory rules (no host, no SQL), shared by the
  * service and the handlers and unit-tested directly (tests/plugins/asset/test_asset_rules.c). */
 #ifndef ASSET_RULES_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* plugins/asset/asset_sql.c: every statement on the asset plugin's tables (compartments,
  * assets, item_templates, cash_items) and the mapping of their rows to the service structs.
  * Every statement binds and filters on the tenant; times come from host->now(txn). */

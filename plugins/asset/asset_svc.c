@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* plugins/asset/asset_svc.c: the "asset" service v1 (include/coffer/svc/asset.h): the composite
  * functions (envelope decoding, free slot, reserved quantity, template-built assets, swap,
  * merge) and the published table binding them with the statements and event builders. */

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # plugins/asset: CREATE_ASSET, DESTROY, RECHARGE, ACCEPT, RELEASE, equipable UPDATED, and the
 # shared "asset" service (include/coffer/svc/asset.h) the other inventory plugins use.
 coffersvcinclude_HEADERS += include/coffer/svc/asset.h

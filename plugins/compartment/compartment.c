@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* plugins/compartment/compartment.c: the compartment plugin's table of contents. It creates and
  * deletes a character's inventory (EVENT_TOPIC_CHARACTER_STATUS CREATED / DELETED, inventory.md
  * §10) and handles EQUIP, UNEQUIP, MOVE, INCREASE_CAPACITY, MERGE and SORT on

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* plugins/compartment/compartment.h: declarations shared by the compartment plugin's own files.
  *
  * Nothing here is exported: the plugin is built with -fvisibility=hidden and exports only

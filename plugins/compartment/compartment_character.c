@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* plugins/compartment/compartment_character.c: the character lifecycle on
  * EVENT_TOPIC_CHARACTER_STATUS (inventory.md §10): CREATED makes the five compartments of a new
  * character, DELETED removes every asset and compartment of one, each with its events in a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* plugins/compartment/compartment_commands.c: one handler per COMMAND_TOPIC_COMPARTMENT type of
  * the compartment plugin: EQUIP (§9.1), UNEQUIP (§9.2), MOVE (§9.3), INCREASE_CAPACITY (§9.9),
  * MERGE (§9.12) and SORT (§9.13). Each follows the locking protocol of the asset service header:

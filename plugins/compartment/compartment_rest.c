@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* plugins/compartment/compartment_rest.c: the inventory routes of the REST API (docs/rest.md
  * §3-§8) and their documents. The builders at the top are pure (row structs in, jansson out);
  * the handlers below parse the path, read through the asset service and answer. GET handlers

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* plugins/compartment/compartment_rest.h: the JSON:API documents of the inventory routes
  * (docs/rest.md): pure functions from the asset service's row structs to jansson values (and
  * the same documents pre-serialised, below), with

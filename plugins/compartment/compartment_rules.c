@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* plugins/compartment/compartment_rules.c: the pure rules of the compartment plugin (see
  * compartment_rules.h): EQUIP position and conflict plan, MERGE pass order, compaction and
  * selection-sort plans, bag bounds and capacity. No host calls, so the unit tests link this

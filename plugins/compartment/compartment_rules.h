@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* plugins/compartment/compartment_rules.h: the pure rules of the compartment plugin (no host
  * calls, no SQL): where EQUIP puts an item and what it pushes out (inventory.md §5.5, §9.1,
  * OP-4, OP-5), the order of the MERGE pass (§9.12), the compaction and selection-sort plans

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # plugins/compartment: character inventories (character CREATED/DELETED) and EQUIP, UNEQUIP, MOVE,
 # INCREASE_CAPACITY, MERGE, SORT; see plugins/compartment/README.md. Owns no table (uses the
 # "asset" service), so it ships no migration.

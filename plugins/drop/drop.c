@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* plugins/drop/drop.c: the drop plugin's table of contents — map drops
  * (drops.md): COMMAND_TOPIC_DROP in, EVENT_TOPIC_DROP_STATUS out, expiry — and the
  * inventory half of the contract (drops.md §11, drop_inventory.c): compartment DROP

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* plugins/drop/drop.h: declarations shared by the drop plugin's own files.
  *
  * Nothing here is exported: the plugin is built with -fvisibility=hidden and

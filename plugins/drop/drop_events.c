@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* plugins/drop/drop_events.c: the JSON of the five drop status events (drops.md §2.5, §6)
  * and of the three commands the inventory half sends (inventory.md §4.4).
  *

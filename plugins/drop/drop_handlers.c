@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* plugins/drop/drop_handlers.c: the five commands of COMMAND_TOPIC_DROP (drops.md §5).
  *
  * Each handler decodes the whole message first (§2.4: a wrong type, a range

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* plugins/drop/drop_inventory.c: the inventory half of the drops contract — a character
  * drops something from its inventory (COMMAND_TOPIC_COMPARTMENT DROP, inventory.md §9.4,
  * drops.md §11.5) and a reserved drop is credited to the reserving character

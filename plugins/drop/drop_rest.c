@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* plugins/drop/drop_rest.c: the drop routes of the REST API (docs/rest.md): the drops lying in
  * a map and one drop by id, read through this plugin's own read service (drop_svc.c) in the
  * host's read-only snapshot. GET /api/drops/{id} is served (RP-8): 200, 404 when the caller's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* plugins/drop/drop_rest.h: the JSON:API documents of the drop routes (docs/rest.md): pure
  * functions from the read service's record to jansson values, unit-tested directly
  * (tests/plugins/drop/test_drop_rest.c). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* plugins/drop/drop_rules.c: the pure rules of the map-drops contract.
  *
  * Spawn validation and normalisation (drops.md §3.2, §3.4, §5.1), who may

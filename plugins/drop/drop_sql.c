@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* plugins/drop/drop_sql.c: every statement of the drop plugin and the mapping of
  * drop_drops rows (drops.md §13).
  *

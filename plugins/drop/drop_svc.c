@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* plugins/drop/drop_svc.c: the read service "drop" v1 (include/coffer/svc/drop.h, drops.md
  * §12) that other plugins use to show the drops of a map: list in map and get by id, both
  * plain reads in the caller's transaction, scoped by the caller's tenant. The statements

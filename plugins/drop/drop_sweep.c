@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* plugins/drop/drop_sweep.c: the periodic task drop_expiration_task (drops.md §9.2, §13).
  *
  * One tick expires due drops, then prunes old pick-up markers. The host calls

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # plugins/drop: map drops (drops.md), and the read service "drop" (include/coffer/svc/drop.h,
 # drops.md §12) other plugins use; see plugins/drop/README.md.
 coffersvcinclude_HEADERS += include/coffer/svc/drop.h

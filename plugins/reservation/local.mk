@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # plugins/reservation: REQUEST_RESERVE, CONSUME, CANCEL_RESERVATION, the reservation expiry sweep,
 # and the "reservation" service asset asks for reserved quantities; see plugins/reservation/README.md.
 if BUILD_PLUGIN_RESERVATION

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* plugins/reservation/reservation.c: the reservation plugin's table of contents
  * (inventory.md §5.9, §7.3, §9.5, §9.6, §9.8, §13).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* plugins/reservation/reservation.h: declarations shared by the reservation plugin's files.
  * Everything here has hidden visibility (the plugin exports only coffer_plugin_entry). */
 #ifndef COFFER_PLUGIN_RESERVATION_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* plugins/reservation/reservation_handlers.c: one function per COMMAND_TOPIC_COMPARTMENT type
  * the reservation plugin handles: REQUEST_RESERVE (inventory.md §9.5), CONSUME (§9.6) and
  * CANCEL_RESERVATION (§9.8).

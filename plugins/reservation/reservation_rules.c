@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* plugins/reservation/reservation_rules.c: the pure rules of the reservation plugin: the
  * all-or-nothing planning of REQUEST_RESERVE (inventory.md §9.5, OP-7, OP-34), the arithmetic of
  * CONSUME (§9.6, OP-10) and the sanitising of the sweep settings. No host calls, so the unit

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* plugins/reservation/reservation_rules.h: the reservation plugin's pure rules (no host, no SQL,
  * no service calls), linked alone into tests/plugins/reservation/test_reservation_rules. */
 #ifndef COFFER_PLUGIN_RESERVATION_RULES_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* plugins/reservation/reservation_sql.c: every statement on the `reservations` table
  * (inventory.md §7.3), the plugin's only table.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* plugins/reservation/reservation_sweep.c: the periodic task reservation_expiry
  * (inventory.md §13): delete reservations whose expires_at <= Now, without events.
  *

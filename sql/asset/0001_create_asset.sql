@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- Tables of the asset plugin (inventory.md section 7): compartments, assets, item_templates,
 -- cash_items. compartment, reservation and drop require asset, so these run before theirs and
 -- their foreign keys (reservations.asset_id) find the assets table.

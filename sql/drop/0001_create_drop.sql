@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- sql/drop/0001_create_drop.sql: the drop plugin's tables, exactly as drops.md §13.
 -- All timestamps are UTC values bound by the plugin from the host clock (never NOW());
 -- DATETIME(6) keeps microseconds.

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- The host's own tables: outbox, processed-markers, tenant features.
 
 -- Events waiting to be published, in id order. Deleted once the broker acknowledged them.

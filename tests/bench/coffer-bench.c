@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tests/bench/coffer-bench.c: drive inventory commands through Kafka against a
  * running cofferd and measure it (not part of make check; contrib/bench runs it).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tests/bench/http-paced.c: a rate-limited HTTP GET client for latency at a fixed load
  * (contrib/bench-http runs it; wrk measures saturation but cannot pace, and Debian has no wrk2).
  *

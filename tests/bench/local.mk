@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The benchmark: built with `make bench` (not part of make check); contrib/bench runs it.
 EXTRA_PROGRAMS = tests/bench/coffer-bench
 tests_bench_coffer_bench_SOURCES = tests/bench/coffer-bench.c

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tests/fuzz/fuzz.h: what the fuzz targets share. Each target defines
  * LLVMFuzzerTestOneInput; built with clang's -fsanitize=fuzzer it is a libFuzzer
  * binary (make fuzz), built with tests/fuzz/replay.c it runs given inputs once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tests/fuzz/fuzz_ctl.c: cofferctl's parsers (ctl/ctlparse.c): --version
  * MAJOR.MINOR, the digit-only numbers of --key/--count/--timeout, --header and
  * --header-hex arguments, the key taken from a message's JSON, and the UTF-8

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tests/fuzz/fuzz_intake.c: the host's intake of a consumed message
  * (host/intake.c): the header list, the key, the JSON envelope.
  *

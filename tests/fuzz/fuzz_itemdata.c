@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tests/fuzz/fuzz_itemdata.c: lib/itemdata.c's mapping of the game-data
  * service's JSON:API documents to a row of item_templates, and of the
  * importer's JSON rows (cofferctl templates import). The input is one JSON

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tests/fuzz/fuzz_plugin.c: one plugin's command decoders, driven through its
  * own message handlers on a stub host (no Kafka, no database). Built once per
  * plugin with -DFUZZ_PLUGIN='"name"': the fuzzer loads the asset plugin (the

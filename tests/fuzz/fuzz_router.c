@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tests/fuzz/fuzz_router.c: the HTTP front of the host (host/router.c): path
  * cleaning, route lookup over the plugins' route patterns, and the four tenant
  * headers of a request.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tests/fuzz/fuzz_util_json.c: lib/util.c's strict JSON field readers (cu_int,
  * cu_u64, cu_bool, cu_str, cu_uuid, cu_time, cu_obj, cu_arr, ...), the decoding
  * rules every plugin's commands go through. The input is a JSON document; each

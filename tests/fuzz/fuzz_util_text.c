@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tests/fuzz/fuzz_util_text.c: lib/util.c's readers of text from outside
  * (headers, REST paths and queries): RFC 3339, canonical and lenient UUIDs, the
  * integer rule of path and query values, 8-byte keys, 2-byte versions. The whole

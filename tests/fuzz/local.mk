@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Fuzz targets (docs/testing.md "Fuzzing"). Each tests/fuzz/fuzz_*.c defines
 # LLVMFuzzerTestOneInput and is built twice:
 #   tests/fuzz/fuzz_<target>    a libFuzzer binary, only by `make fuzz` in a tree

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tests/fuzz/replay.c: main() for a fuzz target built without libFuzzer: runs
  * LLVMFuzzerTestOneInput once on each file given, and on each file of each
  * directory given (the regression cases, the seed corpus). Exit 0 when every

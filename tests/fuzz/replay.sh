@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # tests/fuzz/replay.sh (make check): every fuzz target, built without libFuzzer
 # (tests/fuzz/replay_<target>), runs once over each input of
 # tests/fuzz/regressions/<target>/ (the crashes fuzzing found, fixed since) and

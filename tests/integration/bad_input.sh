@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The bad-input corpus (docs/testing.md "Bad-input corpus"): about two thousand
 # generated bad messages (tests/integration/bad_input_gen.py) for every
 # (topic, type) pair the four plugins consume, sent through Kafka to one cofferd

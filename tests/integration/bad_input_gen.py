@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """The bad-input corpus of tests/integration/bad_input.sh (docs/testing.md "Bad-input corpus").
 
     bad_input_gen.py gen FIXTURES.json OUT.jsonl   write the cases, one JSON object a line

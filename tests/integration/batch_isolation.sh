@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # One message's fate does not leak into the others of its transaction batch
 # (host/bus.c: a batch per transaction, each message behind its own
 # savepoint). One worker, one partition, one key, a burst of 21 messages that

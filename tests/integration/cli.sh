@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The command line: --version, --help (the rule of topic variables instead of
 # a list; any variable's option is accepted and names its topic), --list-plugins (probe with its (topic, type)
 # pairs, task and service), plugin settings from --set and COFFER_<PLUGIN>_<KEY>

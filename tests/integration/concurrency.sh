@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Concurrency sanity with 4 workers: 200 PUTs over 20 ids, sent in one burst
 # (kcat, one producer batch, so many are in flight at once), the ten PUTs of
 # each id in order (values v1..v10) under one key, interleaved with the other

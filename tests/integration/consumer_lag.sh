@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # coffer_consumer_lag (high watermark - committed offset, per partition) rises
 # while cofferd is paused and falls back to 0. cofferd is stopped (SIGSTOP), N
 # commands arrive; another session holds coffer_processed locked so that, once

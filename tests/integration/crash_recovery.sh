@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # An item is never duplicated or lost across crashes (ARCHITECTURE.md
 # "exactly-once effects": markers + row changes + outbox rows commit in one
 # transaction; offsets after; the outbox is published at least once, each

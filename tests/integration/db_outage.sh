@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The database goes away and comes back ("a connection per worker, reconnect
 # with backoff when the server goes away"). The test owns a private MariaDB
 # (never the shared server of `make check`: it kills it) and reaches it over

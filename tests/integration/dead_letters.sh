@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Bad input is dead-lettered, and consumption goes on (ARCHITECTURE.md
 # "Messages"). Each kind of bad message on a command topic lands on the
 # dead-letter topic with its original payload, key and headers plus

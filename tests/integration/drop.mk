@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Drop integration tests (map drops and the drop <-> pick-up loop through Kafka).
 # Each script starts cofferd with the build tree's asset, compartment,
 # reservation and drop plugins (lib.sh drop_start); helpers are lib.sh drop_*.

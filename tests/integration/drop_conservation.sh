@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Item conservation across inventories and maps (drops.md §14.6, §11), with
 # the real asset, compartment, reservation and drop plugins, 4 workers.
 #

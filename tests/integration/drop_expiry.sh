@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Drop expiry through the embedded Kafka (drops.md §9.2, §6.2, §7), with the
 # real drop plugin: expiration_duration_ms 5000, expiration_interval_ms 200,
 # reservation_grace_ms 6000.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # A character drops something from its inventory (drops.md §11.5 and worked
 # example A §11.6; inventory.md §9.4, §4.4), through the embedded Kafka with
 # the real asset, compartment, reservation and drop plugins.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Picking drops up into an inventory (drops.md §11.2, §11.3, worked example B
 # §11.7; inventory.md §11, Appendix A.4), through the embedded Kafka with the
 # real asset, compartment, reservation and drop plugins.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Pick-up into a full inventory (drops.md §11.2 step 4, §11.3, §5.4, worked
 # example B' §11.7; inventory.md §11 failure, OP-6), through the embedded
 # Kafka with the real plugins.

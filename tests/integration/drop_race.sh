@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Racing pick-ups of map drops (drops.md §5.3, §5.5, §7, §14.3), through the
 # embedded Kafka with the real drop plugin, in two cofferd processes (a, b) of
 # one consumer group on one Kafka and one database, 4 workers each.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Drops survive a restart (drops.md §10, §4.2, §9.2). cofferd a (duration
 # 600 s, sweep every 200 ms) creates three drops (an item, an equipment
 # with statistics, a meso drop reserved by character 55 with petSlot 1: meso,

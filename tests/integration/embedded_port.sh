@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # --embedded-kafka=PORT: the embedded cluster also answers on 127.0.0.1:PORT,
 # so any client (cofferctl, kcat) reaches it there; the bootstrap file says
 # that address; a second cofferd asking for the same port fails to start.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # An event published twice is applied once (ARCHITECTURE.md "exactly-once
 # effects"): two BUMPs with the same EVENT_ID at different offsets add 1 once,
 # and the second is logged as a duplicate EVENT_ID. A BUMP with another

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Fail fast on what cannot heal (docs/configuration.md "Fail fast"): a setting
 # that is not a number or out of range, a database login the server refuses
 # (wrong password, unknown database, a user without access), a missing plugin

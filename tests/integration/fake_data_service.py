@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """A stand-in for the game-data service (docs/item-data.md) on 127.0.0.1, for the tests.
 
 Serves GET /api/data/{consumables,setups,etcs}/{id}, /api/data/equipment/{id} and

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Per-tenant feature switches at run time, without a restart (ARCHITECTURE.md
 # "Tenancy"). `cofferctl feature set T probe off`: within 5 s a PUT for T is
 # answered by ERROR FEATURE_DISABLED and changes nothing, a BUMP (no refusal

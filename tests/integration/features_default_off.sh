@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # --features-default off: a tenant without a row in coffer_tenant_features has
 # every plugin off (its PUT is refused with ERROR FEATURE_DISABLED and changes
 # nothing) until `cofferctl feature set T probe on`, seen within 5 s.

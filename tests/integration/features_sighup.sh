@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # SIGHUP reloads the tenant feature switches at once. With the periodic
 # refresh set to 10 minutes, a switch written straight into
 # coffer_tenant_features is not seen (a PUT is still applied) until SIGHUP;

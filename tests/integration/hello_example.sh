@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The out-of-tree example (contrib/examples/hello) built as its users build it:
 # one cc line against the in-tree public headers and jansson, nothing of the
 # build system. cofferd loads it (--plugin-dir), answers its route

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The HTTP server's own rules, through the probe plugin's routes and curl
 # (docs/http.md): 404 / 405 / 301 (clean path, trailing slash, query kept),
 # Content-Type of each kind of answer, the four tenant headers checked in

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # HTTP routes and transactions (docs/http.md): a POST commits its row and its
 # event together (the event arrives on Kafka with the request's tenant
 # headers), a DELETE answers 204 and emits, a GET reads the committed rows, a

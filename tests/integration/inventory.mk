@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Inventory integration tests (compartment, asset, reservation through Kafka).
 # Each script starts cofferd with the real plugins of the build tree (lib.sh
 # inv_start); inventory_lib.sh holds their shared helpers.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Character CREATED through Kafka (inventory.md 10.1, 4.2, 4.3, 2.2, 2.3).
 # One CREATED makes exactly five compartments (types 1..5, capacity 24) and six
 # events, appended to the outbox in this order: compartment CREATED for types

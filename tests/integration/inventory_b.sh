@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # CREATE_ASSET, MOVE (to an empty slot and a swap), MERGE, SORT through Kafka
 # (inventory.md 9.10, 9.3, 9.12, 9.13, appendix A.3). Four potions are created
 # in USE slots 1..4 (one CREATED each, full value checked), moved into the

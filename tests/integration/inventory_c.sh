@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # EQUIP of an overall over worn pants through Kafka (inventory.md 9.1, 5.5,
 # appendix A.1). EQUIP bag: 1 sword, 2 ring, 3 overall 1050000, 4 sword; worn
 # -5 top 1040002, -6 pants 1060002. EQUIP {source 3, destination -5}: the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # A reservation left to expire, through Kafka (inventory.md 5.9, 7.3, 9.5,
 # 9.6, 9.8, 13, OP-8, appendix A.5). The lifetime is fixed at 30 s (the
 # reservation plugin has no setting for it), so this test waits about 31 s;

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # cofferd --list-plugins with the asset, compartment and reservation plugins of
 # the build tree (inventory.md section 1): the three plugins, their versions,
 # services (asset provides asset/1; compartment and reservation require it;

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/integration/inventory_lib.sh: what the inventory_*.sh tests share on top
 # of lib.sh. Sourced, not run (it is not in TESTS).
 #

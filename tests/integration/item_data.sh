@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Item templates from the game-data service (docs/item-data.md), through the embedded Kafka
 # with the real asset, compartment, reservation and drop plugins, an EMPTY item_templates and
 # a fake data service (fake_data_service.py) on a loopback port.

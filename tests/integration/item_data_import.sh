@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # cofferctl templates import / show (docs/item-data.md): a tenant's item_templates filled
 # ahead of time from the fake data service (--ids, --range, the summary, kept rows, failures)
 # and from files (contrib/templates/sample.sql, a JSON file, a bad JSON file that loads nothing).

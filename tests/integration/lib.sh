@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/integration/lib.sh: what every integration test shares. Sourced, not run.
 #
 # A test sources this file, calls it_init, starts one or more cofferd with

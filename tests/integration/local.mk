@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Integration tests: shell scripts that start cofferd (embedded Kafka, the probe
 # test plugin) on a fresh database and drive it with cofferctl, kcat and SQL.
 # Each is self-contained (tests/integration/lib.sh); exit 77 = skipped. They

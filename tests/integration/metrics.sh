@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # /metrics (docs/observability.md): the exposition parses with the Prometheus
 # client's strict parser; N commands of a type move their done counter by
 # exactly N; a dead letter (not JSON), a rejection (the plugin refuses the

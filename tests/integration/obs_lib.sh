@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/integration/obs_lib.sh: helpers of the observability tests (sourced after lib.sh).
 # Each cofferd gets an HTTP server on a free port (--http-port-file NAME.http).
 PROM=$abs_top_srcdir/tests/integration/prom.py

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # No event is lost when cofferd dies between commit and publication
 # (ARCHITECTURE.md "exactly-once effects": the event is an outbox row written
 # in the message's transaction). Another session holds the publisher's named

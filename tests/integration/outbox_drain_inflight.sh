@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Messages in flight at SIGTERM finish, and their events are published before
 # exit (host/main.c: "on SIGTERM the consumer stops, in-flight messages finish
 # and their offsets are committed, the outbox is drained"). A PUT is held in

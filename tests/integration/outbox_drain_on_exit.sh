@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # SIGTERM publishes what was committed before exiting (host/main.c: "the
 # outbox is drained"). Five PUTs are applied while another session holds the
 # publisher's lock, so their events wait in coffer_outbox; the lock is

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Two deployments on one MariaDB server each publish their own outbox.
 # The publisher of a deployment is chosen by a MySQL named lock; named locks are
 # server-wide, so the lock must be specific to the database, or the first

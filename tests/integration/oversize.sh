@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Messages too large (docs/configuration.md "Message size"; --max-message-bytes,
 # default 1 MiB):
 # - an outbox row too large to publish (written before this limit, or refused by

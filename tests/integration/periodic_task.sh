@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Periodic tasks (ARCHITECTURE.md "Timed things"): probe_expire deletes rows
 # whose value is "expire", one per call, and emits EXPIRED for each with the
 # tenant headers stored on that row (not those of any message), a fresh

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """tests/integration/prom.py: what the observability tests ask of a /metrics text.
 
   prom.py parse FILE                  strict parse (prometheus_client); exit 1 on error

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # /healthz and /readyz (docs/observability.md). /readyz answers 503 with a
 # one-line reason before the consumer holds its assignment (a cofferd whose
 # Kafka cluster never answers stays there), and before the migrations ran (their

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # A redelivered message finds its processed-marker and is skipped.
 # Redelivery is simulated by a second cofferd (b) on the first one's embedded
 # Kafka and database, in another consumer group that starts from the earliest

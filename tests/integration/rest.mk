@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # REST API integration tests (docs/rest.md): curl against cofferd's HTTP server with the real
 # asset, compartment, reservation and drop plugins on the embedded Kafka and the devdb.
 # rest_lib.sh holds their shared helpers.

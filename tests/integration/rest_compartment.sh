@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # REST compartment routes with curl (docs/rest.md): GET compartment by id, by type
 # (?type=), GET its assets, DELETE one asset. Shapes (data = the compartment with its
 # assets relationship, included = its assets by slot, absent when none; the assets list

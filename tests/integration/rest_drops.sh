@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # REST drop routes with curl (docs/rest.md): GET drops in a map ({"data":[...]} by drop id,
 # AVAILABLE and RESERVED alike, {"data":[]} when none, world/channel/map truncated to their
 # widths), GET /api/drops/{id} (served, RP-8: 200 / 404 / 400), 400 for every invalid path

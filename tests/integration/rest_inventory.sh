@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # REST inventory routes with curl (docs/rest.md): GET, POST, DELETE
 # /api/characters/{characterId}/inventory. Documents against the contract's shapes: key
 # order, JSON types, compartments by type then their assets by slot, `included` complete

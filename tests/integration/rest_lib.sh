@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/integration/rest_lib.sh: what the rest_*.sh tests share on top of inventory_lib.sh.
 # Sourced, not run. rest_setup starts cofferd "a" with the asset, compartment, reservation
 # and drop plugins, its HTTP server on a free local port ($HP) and the event watcher

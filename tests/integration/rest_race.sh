@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # GET inventory racing a stream of MOVE and SORT commands (docs/rest.md: a GET runs in one
 # read-only snapshot). A use compartment holds ten stacks of one potion (quantities 1..10,
 # 55 in all); a burst of 1,500 MOVE (random slots, swaps and merges among them) and SORT

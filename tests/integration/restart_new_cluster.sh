@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # New messages after a restart of the embedded Kafka are not skipped.
 # The embedded Kafka is a new cluster at every start, its offsets begin at 0
 # again, so the first PUT of the second run has the (topic, partition,

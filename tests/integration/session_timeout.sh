@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # After a consumer-group session timeout cofferd is back within seconds, also
 # when it stalls again while it rejoins (docs/embedded-kafka.md). SIGSTOP
 # freezes cofferd and its embedded Kafka past session.timeout.ms; on SIGCONT

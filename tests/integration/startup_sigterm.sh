@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # SIGTERM also ends a start-up that waits: for a Kafka cluster that does not
 # answer, and for a database that does not answer. cofferd must leave within
 # 5 s of the signal, without crashing, instead of waiting forever.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Tenant headers in, tenant headers out (ARCHITECTURE.md "Tenancy").
 # A PUT with TENANT_ID, REGION and 2-byte versions is applied with those values,
 # and its PUT_DONE event carries exactly the four tenant headers re-encoded

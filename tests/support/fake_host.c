@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tests/support/fake_host.c: the bus-less host used by plugin tests (see fake_host.h). */
 #include "fake_host.h"
 

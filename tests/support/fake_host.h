@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tests/support/fake_host.h: run plugins without Kafka, against the private MariaDB.
  *
  * The real host registry and host table (host/registry.c) and the real SQL code

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The game-data document -> item_templates row mapping (lib/itemdata.c); no database needed.
 check_PROGRAMS += tests/unit/test_itemdata
 TESTS += tests/unit/test_itemdata

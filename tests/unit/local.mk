@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Host unit tests (included from tests/local.mk inside `if HAVE_CMOCKA`).
 #
 # The loader fixtures are tiny plugins that are wrong on purpose. They are

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tests/unit/test_db.c: host/db.c against the private MariaDB: typed binds and
  * rows, DATETIME(6) at both ends of the calendar, unsigned 64-bit values, binary
  * strings, error classes, the statement cache, migrations. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tests/unit/test_itemdata.c: the mapping of the game-data service's documents onto
  * item_templates rows (lib/itemdata.c): the service's example documents, and answers that
  * must be refused (wrong type, wrong field types, out of range) without touching the row. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tests/unit/test_loader.c: the plugin loader of host/registry.c.
  *
  * Each test loads fixture plugins that are wrong on purpose (built from

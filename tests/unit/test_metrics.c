@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tests/unit/test_metrics.c: host/metrics.c: counts of many threads (alive or
  * exited) fold into one value, histograms are cumulative with _sum/_count,
  * label values are escaped, and the exposition parses with the Prometheus

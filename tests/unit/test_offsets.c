@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tests/unit/test_offsets.c: the offset rule of host/offsets.c — commit only up
  * to the first message whose transaction has not committed — under out-of-order
  * completion, a message that failed (redelivered later), and revocation. */

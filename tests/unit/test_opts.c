@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tests/unit/test_opts.c: numeric settings are parsed strictly (host/opts.c) and
  * the readiness state reports the first part not ready (host/health.c). */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tests/unit/test_router.c: the HTTP route table (host/router.c), the Go-style
  * escaping of documents (host/http.c), and the REST value helpers of lib/util.c. */
 #include <setjmp.h>

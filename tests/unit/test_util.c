@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tests/unit/test_util.c: the shared helpers (time format, strict JSON, UUID, keys). */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* contrib/examples/hello/hello.c: the smallest coffer plugin, built out of tree against
  * the installed headers:
  *   cc -shared -fPIC -fvisibility=hidden $(pkg-config --cflags coffer jansson) hello.c -o hello.so

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* coffer/svc/asset.h: the shared inventory service "asset", version 1 (inventory.md §1).
  *
  * Locking protocol: every handler that touches a compartment or its assets follows it.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* coffer/svc/drop.h: the read service "drop", version 1 (drops.md §12): the drops lying in a
  * map, for the plugin that shows a map to a character entering it (otherwise it only knows the
  * drops whose CREATED it saw while running), and one drop by id.

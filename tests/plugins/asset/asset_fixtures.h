@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tests/plugins/asset/asset_fixtures.h: rows and event checks shared by the asset plugin's
  * fake-host tests. Rows go in with fh_exec (compartments belong to character CREATED, which
  * is not asset's). Header-only: each test program includes it once. */

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/plugins/asset: pure rules, the handlers on the fake host, and the shared service
 # driven through a test-only plugin (svcprobe) that calls every service entry from handlers.
 if BUILD_PLUGIN_ASSET

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tests/plugins/asset/svcprobe.c: a test-only plugin that drives every transactional entry
  * of the "asset" service from handlers on COMMAND_TOPIC_ASSETPROBE (envelope as a compartment
  * command), so test_asset_service can check them on the fake host the way the compartment,

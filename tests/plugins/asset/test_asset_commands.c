@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tests/plugins/asset/test_asset_commands.c: the asset plugin's handlers on the fake host:
  * CREATE_ASSET, DESTROY, RECHARGE, ACCEPT, RELEASE (COMMAND_TOPIC_COMPARTMENT), equipable
  * UPDATED, and the FEATURE_DISABLED refusal. Each test starts from empty tables. */

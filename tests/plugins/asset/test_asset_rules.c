@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tests/plugins/asset/test_asset_rules.c: the pure rules of plugins/asset/asset_rules.c
  * (template type and kind, slot max, next free slot, merge condition and effect, DESTROY
  * and RECHARGE arithmetic, parsing helpers). */

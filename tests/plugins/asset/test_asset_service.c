@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tests/plugins/asset/test_asset_service.c: the shared "asset" service as the compartment,
  * reservation and drop plugins use it. The pure entries are called directly through the
  * looked-up table; the transactional ones through the test plugin svcprobe (svcprobe.c),

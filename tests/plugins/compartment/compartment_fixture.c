@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tests/plugins/compartment/compartment_fixture.c: fixtures of the compartment handler tests:
  * the item templates, inventories made through character CREATED, asset rows inserted directly,
  * state fingerprints, and exact event assertions (compact JSON text in the spec's field order). */

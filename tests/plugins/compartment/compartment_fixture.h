@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tests/plugins/compartment/compartment_fixture.h: fixtures and event assertions shared by the
  * compartment handler tests (fake host with the asset and compartment plugins loaded). */
 #ifndef COMPARTMENT_FIXTURE_H

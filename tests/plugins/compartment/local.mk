@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests of plugins/compartment: pure rules, handlers on the fake host, concurrent handlers.
 if HAVE_CMOCKA
 if BUILD_PLUGIN_COMPARTMENT

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tests/plugins/compartment/test_compartment_character.c: EVENT_TOPIC_CHARACTER_STATUS on the
  * fake host (inventory.md §10): CREATED makes five compartments with their events in type order,
  * DELETED removes every asset and compartment in a fixed order, bad input is dead-lettered, and

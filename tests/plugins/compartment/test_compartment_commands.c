@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tests/plugins/compartment/test_compartment_commands.c: the COMMAND_TOPIC_COMPARTMENT types of
  * the compartment plugin on the fake host (inventory.md §9.1, 9.2, 9.3, 9.9, 9.12, 9.13):
  * success with the exact events in order (appendix A.1, A.2, A.3), every business failure (DONE,

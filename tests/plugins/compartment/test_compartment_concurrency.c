@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tests/plugins/compartment/test_compartment_concurrency.c: MOVE (compartment), CREATE_ASSET and
  * DESTROY (asset) for one character, handled on several threads at once, end as if applied one
  * by one in commit order (inventory.md §8.2: the compartment row lock orders them).

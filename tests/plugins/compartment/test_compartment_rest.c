@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tests/plugins/compartment/test_compartment_rest.c: the inventory documents of the REST API
  * (docs/rest.md) from row structs: key names and order, JSON types, ordering, `included`,
  * cashId as a string, the zero time, and the flattened keys of today's callers. */

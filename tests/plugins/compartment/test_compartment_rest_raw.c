@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tests/plugins/compartment/test_compartment_rest_raw.c: the streamed documents the handlers
  * answer (crest_*_raw, lib/jsonw.h) are byte for byte the host's serialisation of the jansson
  * documents (crest_*_doc through host/http.c's http_serialise) on the same rows: every asset

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tests/plugins/compartment/test_compartment_routes.c: the inventory routes' handlers on the
  * fake host (fh_http): POST and DELETE inventory have character CREATED's / DELETED's effects
  * and events, a refused POST writes nothing, GET reads what is there and only the tenant's,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tests/plugins/compartment/test_compartment_rules.c: the pure rules of the compartment plugin
  * (plugins/compartment/compartment_rules.c) without a host: EQUIP position (OP-5, cash -100,
  * PET_EQUIP), the overall / bottom conflict plan (§5.5, OP-4, appendix A.1), the MERGE pass

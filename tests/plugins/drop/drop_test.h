@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tests/plugins/drop/drop_test.h: helpers shared by the drop plugin's fake-host tests.
  *
  * Commands are written as JSON text in the seed's envelope; events are compared

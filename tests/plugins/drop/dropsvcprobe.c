@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tests/plugins/drop/dropsvcprobe.c: a test-only plugin that uses the "drop" service the way
  * a channel plugin would: it looks the service up in init and calls it from handlers on
  * COMMAND_TOPIC_DROPPROBE, so test_drop_service checks the service inside a real handler

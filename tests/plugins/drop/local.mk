@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests of plugins/drop: pure rules (no database), handlers/sweep on the fake host, and the
 # read service "drop" driven through a test-only plugin (dropsvcprobe) that calls it from handlers.
 if HAVE_CMOCKA

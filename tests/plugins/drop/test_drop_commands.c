@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tests/plugins/drop/test_drop_commands.c: every command of COMMAND_TOPIC_DROP on
  * the fake host (drops.md §2.4, §4, §5, §6): the happy paths with their exact
  * events, each refusal, each discard, and the id allocation. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tests/plugins/drop/test_drop_expiry.c: the periodic task drop_expiration_task
  * (drops.md §9.2, §13) on the fake host: due conditions, order, stored headers,
  * tenants switched off, rows locked by another process, batches and the per-tick

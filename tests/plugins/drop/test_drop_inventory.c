@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tests/plugins/drop/test_drop_inventory.c: the inventory half of the drop plugin on the fake
  * host — compartment DROP (inventory.md §9.4, drops.md §11.5) and the pick-up on drop RESERVED
  * (inventory.md §11, drops.md §11.2/§11.3), with the asset, compartment and reservation plugins

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tests/plugins/drop/test_drop_rest.c: the drop documents of the REST API (docs/rest.md). */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tests/plugins/drop/test_drop_rules.c: the pure rules of the drop plugin
  * (plugins/drop/drop_rules.c) and the exact JSON of its events (drop_events.c),
  * without a database. */

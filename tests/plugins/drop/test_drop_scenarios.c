@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tests/plugins/drop/test_drop_scenarios.c: the conformance scenarios of drops.md §16.
  *
  * One tenant, map (0, 1, 100000000), fresh sequence, default settings (window

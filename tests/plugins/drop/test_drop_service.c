@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tests/plugins/drop/test_drop_service.c: the read service "drop" v1 (drops.md §12,
  * include/coffer/svc/drop.h) as another plugin uses it. Drops are made with the drop
  * commands; the service is called from handlers of the test plugin dropsvcprobe

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests of plugins/reservation: the pure rules, and the handlers and expiry task on the fake host
 # with the asset plugin and the test plugin rsvprobe (asks the asset service's merge condition and
 # reserved quantity from inside a transaction; loaded by path).

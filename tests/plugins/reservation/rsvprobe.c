@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tests/plugins/reservation/rsvprobe.c: a test-only plugin that calls the asset service from a
  * handler, where a transaction exists, and reports the result as an event: the merge condition
  * of §5.7 (rule 4 reads reservations through the "reservation" service; appendix A.5 while the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tests/plugins/reservation/test_reservation_commands.c: the reservation plugin's handlers and
  * expiry task on the fake host (inventory.md §5.9, §7.3, §9.5, §9.6, §9.8, §13, appendix A.5),
  * with the asset plugin providing compartments, assets and events, and the test plugin rsvprobe

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tests/plugins/reservation/test_reservation_rules.c: the pure rules of the reservation plugin:
  * all-or-nothing planning of REQUEST_RESERVE (inventory.md §9.5, OP-7, OP-34), CONSUME arithmetic
  * (§9.6, OP-10), sweep settings. */

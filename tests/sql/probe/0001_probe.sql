@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- The test plugin's table.
 CREATE TABLE probe_items (
   tenant_id CHAR(36)     NOT NULL,
