@@ -16,6 +16,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "registry.h"
+#include "sdnotify.h"
 
 /* A ping that has not answered after this long counts as a database that does not
  * answer (a server that stopped without closing the connection). */
@@ -77,6 +78,40 @@ static void set_locked(enum health_part part, bool ok, int64_t now)
 	R.ok[part] = ok;
 }
 
+/* Tell systemd (sdnotify.h) what changed: READY=1 the first time the state is
+ * ready, else STATUS= with the reason when the failing part or readiness changed,
+ * and at most once a second while the reason itself changes (a database outage's
+ * attempt count). Called after every setter, outside R.lock. */
+static void notify_changed(void)
+{
+	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	static bool sent_ready, was_ready;
+	static const char *last_part;
+	static char last_reason[320];
+	static int64_t last_ms;
+	struct health_state st;
+	health_state(&st);
+	int64_t now = mono_ms();
+	pthread_mutex_lock(&lock);
+	bool changed = st.ready != was_ready || st.part != last_part;
+	bool differs = strcmp(st.reason, last_reason) != 0;
+	if (changed || (differs && now - last_ms >= 1000)) {
+		char msg[400];
+		if (st.ready && !sent_ready) {
+			snprintf(msg, sizeof msg, "READY=1\nSTATUS=ready");
+			sent_ready = true;
+		} else {
+			snprintf(msg, sizeof msg, "STATUS=%s", st.reason);
+		}
+		sdn_send(msg);
+		was_ready = st.ready;
+		last_part = st.part;
+		snprintf(last_reason, sizeof last_reason, "%s", st.reason);
+		last_ms = now;
+	}
+	pthread_mutex_unlock(&lock);
+}
+
 void health_set(enum health_part part, bool ok, const char *fmt, ...)
 {
 	if (part < 0 || part >= HEALTH_NPARTS)
@@ -97,6 +132,7 @@ void health_set(enum health_part part, bool ok, const char *fmt, ...)
 	if (part == HEALTH_DATABASE)
 		R.db_attempts = 0;
 	pthread_mutex_unlock(&R.lock);
+	notify_changed();
 }
 
 void health_db_attempt(bool ok, const char *error)
@@ -115,6 +151,7 @@ void health_db_attempt(bool ok, const char *error)
 		one_line(R.why[HEALTH_DATABASE], sizeof R.why[HEALTH_DATABASE], error);
 	}
 	pthread_mutex_unlock(&R.lock);
+	notify_changed();
 }
 
 void health_set_stopping(void)

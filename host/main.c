@@ -34,6 +34,7 @@
 #include "outbox.h"
 #include "registry.h"
 #include "router.h"
+#include "sdnotify.h"
 #include "tasks.h"
 #include "util.h"
 
@@ -678,6 +679,7 @@ static void *signal_main(void *arg)
 			continue;
 		}
 		health_set_stopping(); /* /readyz: 503 from now on */
+		sdn_send("STOPPING=1\nSTATUS=stopping: draining in-flight messages and the outbox");
 		LOG_INF("event=signal signal=%s", sig == SIGTERM ? "SIGTERM" : "SIGINT");
 		stopping = true;
 		return NULL;
