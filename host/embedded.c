@@ -14,7 +14,9 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <dirent.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -41,6 +43,51 @@ static char cluster_id[64];
 const char *embedded_cluster_id(void) { return cluster_id; }
 
 /* Relay one client connection until either side closes. */
+static void nodelay(int fd)
+{
+	int one = 1;
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+}
+
+/* The mock broker's sockets lack TCP_NODELAY: a small response written right
+ * after another one waits for the client's delayed ACK (about 40 ms on Linux),
+ * and the client's socket.nagle.disable cannot help with the broker's side.
+ * librdkafka has no option for it, so we find the mock broker's listening
+ * socket among our own descriptors (a listening TCP socket bound to the port of
+ * @p addr) and set TCP_NODELAY on it; Linux copies the option to every
+ * connection accepted on it. Called once the cluster exists, before any client
+ * connects. Returns the number of sockets changed (docs/embedded-kafka.md). */
+static int nodelay_listener(const char *addr)
+{
+	const char *colon = strrchr(addr, ':');
+	long long port;
+	if (colon == NULL || !opt_parse_ll(colon + 1, 1, 65535, &port))
+		return 0;
+	DIR *d = opendir("/proc/self/fd");
+	if (d == NULL)
+		return 0;
+	int changed = 0;
+	for (struct dirent *e; (e = readdir(d)) != NULL;) {
+		char *end;
+		long fd = strtol(e->d_name, &end, 10);
+		if (*end || fd < 0 || fd == dirfd(d))
+			continue;
+		struct sockaddr_storage ss;
+		socklen_t sl = sizeof ss;
+		int listening = 0;
+		socklen_t ll = sizeof listening;
+		if (getsockname((int)fd, (struct sockaddr *)&ss, &sl) != 0 || ss.ss_family != AF_INET ||
+		    getsockopt((int)fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &ll) != 0 || !listening)
+			continue;
+		if (ntohs(((struct sockaddr_in *)&ss)->sin_port) != (uint16_t)port)
+			continue;
+		nodelay((int)fd);
+		changed++;
+	}
+	closedir(d);
+	return changed;
+}
+
 static void *relay(void *arg)
 {
 	int a = (int)(intptr_t)arg;
@@ -51,6 +98,8 @@ static void *relay(void *arg)
 			close(b);
 		return NULL;
 	}
+	nodelay(a);
+	nodelay(b);
 	struct pollfd p[2] = {{a, POLLIN, 0}, {b, POLLIN, 0}};
 	char buf[65536];
 	while (!stop_fwd) {
@@ -160,6 +209,9 @@ const char *embedded_start(const char *const *topics, size_t ntopics, int partit
 			LOG_WRN("embedded kafka: cannot create topic=%s", topics[i]);
 	}
 	const char *bs = rd_kafka_mock_cluster_bootstraps(mcluster);
+	if (nodelay_listener(bs) != 1)
+		LOG_WRN("embedded kafka: cannot set TCP_NODELAY on the broker's socket: "
+		        "responses may wait ~40 ms for delayed ACKs");
 	char u[37];
 	cu_uuid_new(u);
 	snprintf(cluster_id, sizeof cluster_id, "embedded-%s", u);

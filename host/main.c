@@ -526,6 +526,8 @@ static rd_kafka_conf_t *kafka_conf(const struct opts *o, const char *bootstrap, 
 		{"bootstrap.servers", bootstrap},
 		{"client.id", "cofferd"},
 		{"log_level", "4"},
+		/* librdkafka batches by itself; Nagle would only add delayed-ACK stalls. */
+		{"socket.nagle.disable", "true"},
 	};
 	struct kv cons[] = {
 		{"group.id", o->group_id},
@@ -546,6 +548,11 @@ static rd_kafka_conf_t *kafka_conf(const struct opts *o, const char *bootstrap, 
 		{"heartbeat.interval.ms", "1000"},
 		{"reconnect.backoff.max.ms", "500"},
 	};
+	/* Low latency where it costs little: the embedded cluster is in this process,
+	 * a fetch or a produce request is a loopback round trip (docs/embedded-kafka.md
+	 * "Latency"). A real cluster keeps fetch.wait.max.ms 10 and linger.ms 2. */
+	struct kv mock_fast_cons[] = {{"fetch.wait.max.ms", "2"}};
+	struct kv mock_fast_prod[] = {{"linger.ms", "0"}};
 	for (size_t i = 0; i < sizeof base / sizeof base[0]; i++)
 		rd_kafka_conf_set(c, base[i].k, base[i].v, err, sizeof err);
 	/* Message size (docs/configuration.md "Message size"): the consumer fetches far
@@ -580,6 +587,10 @@ static rd_kafka_conf_t *kafka_conf(const struct opts *o, const char *bootstrap, 
 		for (size_t i = 0; i < sizeof mock / sizeof mock[0]; i++)
 			if (consumer || strcmp(mock[i].k, "reconnect.backoff.max.ms") == 0)
 				rd_kafka_conf_set(c, mock[i].k, mock[i].v, err, sizeof err);
+	if (o->embedded && consumer)
+		rd_kafka_conf_set(c, mock_fast_cons[0].k, mock_fast_cons[0].v, err, sizeof err);
+	else if (o->embedded)
+		rd_kafka_conf_set(c, mock_fast_prod[0].k, mock_fast_prod[0].v, err, sizeof err);
 	for (size_t i = 0; i < o->nkafka_props; i++) {
 		char kv[1024];
 		snprintf(kv, sizeof kv, "%s", o->kafka_props[i]);

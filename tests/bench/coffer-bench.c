@@ -245,12 +245,14 @@ static rd_kafka_t *make(rd_kafka_type_t type)
 	char err[512];
 	rd_kafka_conf_t *c = rd_kafka_conf_new();
 	rd_kafka_conf_set(c, "bootstrap.servers", opt.bootstrap, err, sizeof err);
+	/* Low-latency clients, so that the bench does not hide cofferd's latency. */
+	rd_kafka_conf_set(c, "socket.nagle.disable", "true", err, sizeof err);
 	if (type == RD_KAFKA_PRODUCER) {
-		rd_kafka_conf_set(c, "linger.ms", "1", err, sizeof err);
+		rd_kafka_conf_set(c, "linger.ms", "0", err, sizeof err);
 		rd_kafka_conf_set(c, "partitioner", "murmur2_random", err, sizeof err);
 	} else {
 		rd_kafka_conf_set(c, "group.id", "coffer-bench", err, sizeof err);
-		rd_kafka_conf_set(c, "fetch.wait.max.ms", "5", err, sizeof err);
+		rd_kafka_conf_set(c, "fetch.wait.max.ms", "1", err, sizeof err);
 		rd_kafka_conf_set(c, "enable.auto.commit", "false", err, sizeof err);
 	}
 	rd_kafka_t *rk = rd_kafka_new(type, c, err, sizeof err);
