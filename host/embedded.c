@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>
@@ -39,6 +40,57 @@ static struct sockaddr_in broker_addr;
 static pthread_t acceptor;
 static atomic_int stop_fwd;
 static char cluster_id[64];
+/* The broker control file (COFFER_EMBEDDED_BROKER_CONTROL), a test facility:
+ * docs/embedded-kafka.md "Taking the broker down". */
+static pthread_t ctl_thread;
+static bool ctl_running;
+static char ctl_path[4096];
+static atomic_int stop_ctl;
+
+/* Poll the control file every 100 ms; its first word "down" or "up" sets the
+ * mock broker's state (rd_kafka_mock_broker_set_down/up). */
+static void *control_loop(void *arg)
+{
+	(void)arg;
+	int state = 1; /* up */
+	while (!stop_ctl) {
+		FILE *f = fopen(ctl_path, "r");
+		if (f != NULL) {
+			char word[16] = "";
+			if (fscanf(f, "%15s", word) == 1) {
+				int want = strcmp(word, "down") == 0 ? 0 : strcmp(word, "up") == 0 ? 1 : state;
+				if (want != state) {
+					if ((want ? rd_kafka_mock_broker_set_up(mcluster, 1)
+					          : rd_kafka_mock_broker_set_down(mcluster, 1)) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+						state = want;
+						LOG_INF("event=embedded_broker state=%s", want ? "up" : "down");
+					} else {
+						LOG_WRN("embedded kafka: cannot set the broker %s", want ? "up" : "down");
+					}
+				}
+			}
+			fclose(f);
+		}
+		struct timespec ts = {0, 100 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+	}
+	return NULL;
+}
+
+static void start_control(void)
+{
+	const char *p = getenv("COFFER_EMBEDDED_BROKER_CONTROL");
+	if (p == NULL || *p == '\0')
+		return;
+	snprintf(ctl_path, sizeof ctl_path, "%s", p);
+	stop_ctl = 0;
+	if (pthread_create(&ctl_thread, NULL, control_loop, NULL) == 0) {
+		ctl_running = true;
+		LOG_INF("event=embedded_broker_control file=%s", ctl_path);
+	} else {
+		LOG_WRN("embedded kafka: cannot start the broker control thread");
+	}
+}
 
 const char *embedded_cluster_id(void) { return cluster_id; }
 
@@ -236,11 +288,17 @@ const char *embedded_start(const char *const *topics, size_t ntopics, int partit
 	}
 	rd_kafka_destroy(p);
 	LOG_INF("event=embedded_kafka bootstrap=%s broker=%s partitions=%d", bootstrap, bs, partitions);
+	start_control();
 	return bootstrap;
 }
 
 void embedded_stop(void)
 {
+	if (ctl_running) {
+		stop_ctl = 1;
+		pthread_join(ctl_thread, NULL);
+		ctl_running = false;
+	}
 	stop_fwd = 1;
 	if (listen_fd >= 0) {
 		pthread_join(acceptor, NULL);
