@@ -61,6 +61,52 @@ int asset_sql_compartment_lock(coffer_txn *txn, const char *tenant, uint32_t cha
 	return o.found ? 0 : COFFER_ENOTFOUND;
 }
 
+/* The compartment (locked) and the occupied bag slots 1..capacity in one statement: the
+ * join locks the compartment row and the asset rows it reads (READ COMMITTED: record locks
+ * only). The index hints keep the lock on those rows: on fresh statistics the optimiser may
+ * otherwise scan, and lock, the tenant's whole assets table. */
+struct lock_slots {
+	struct coffer_compartment *c;
+	int16_t *v;
+	size_t n, max;
+	bool found;
+};
+
+static int lock_slots_row(void *ud, const struct coffer_row *row)
+{
+	struct lock_slots *l = ud;
+	if (row->ncols < 5)
+		return COFFER_EDB;
+	if (!l->found) {
+		struct one o = {false, l->c};
+		compartment_row(&o, row);
+		l->found = true;
+	}
+	if (row->col[4].t != COFFER_V_NULL && l->n < l->max)
+		l->v[l->n++] = (int16_t)coffer_val_i64(&row->col[4]);
+	return 0;
+}
+
+int asset_sql_compartment_lock_slots(coffer_txn *txn, const char *tenant, uint32_t character_id,
+                                     uint8_t type, struct coffer_compartment *out, int16_t *slots,
+                                     size_t max, size_t *n)
+{
+	struct lock_slots l = {out, slots, 0, max, false};
+	int rc = H->sql_query(txn,
+	                      "SELECT c.id, c.character_id, c.inventory_type, c.capacity, a.slot "
+	                      "FROM compartments c FORCE INDEX (uq_compartments_owner) "
+	                      "LEFT JOIN assets a FORCE INDEX (uq_assets_slot) ON a.tenant_id = "
+	                      "c.tenant_id AND a.compartment_id = c.id AND a.slot >= 1 AND a.slot <= "
+	                      "c.capacity WHERE c.tenant_id = ? AND c.character_id = ? AND "
+	                      "c.inventory_type = ? ORDER BY a.slot FOR UPDATE",
+	                      COFFER_ARGS(COFFER_S(tenant), COFFER_U(character_id), COFFER_U(type)),
+	                      lock_slots_row, &l);
+	*n = l.n;
+	if (rc != 0)
+		return rc;
+	return l.found ? 0 : COFFER_ENOTFOUND;
+}
+
 int asset_sql_compartment_lock_id(coffer_txn *txn, const char *tenant, const char *id,
                                   struct coffer_compartment *out)
 {
@@ -155,8 +201,10 @@ int asset_sql_compartment_delete(coffer_txn *txn, const char *tenant, const char
 /* ------------------------------------------------------------------ assets */
 
 /* The column order asset_row reads and asset_sql_insert writes (after tenant_id). */
-#define ASSET_COLS                                                                             \
-	"id, compartment_id, slot, template_id, kind, reference_id, expiration, quantity, "      \
+#define ASSET_COLS "id, " ASSET_COLS_REST
+/* Every column after id: no other table the plugin joins has them, so they need no prefix. */
+#define ASSET_COLS_REST                                                                        \
+	"compartment_id, slot, template_id, kind, reference_id, expiration, quantity, "      \
 	"owner_id, flag, rechargeable, cash_id, purchased_by, strength, dexterity, "            \
 	"intelligence, luck, hp, mp, weapon_attack, magic_attack, weapon_defense, "             \
 	"magic_defense, accuracy, avoidability, hands, speed, jump, upgrade_slots, owner_name, " \
@@ -341,6 +389,78 @@ int asset_sql_bag_slots(coffer_txn *txn, const char *tenant, const char *compart
 	return rc;
 }
 
+/* The compartment (locked) and the assets in two of its slots, in one statement; see
+ * asset_sql_compartment_lock_slots for the locks and the index hints. */
+struct lock_pair {
+	struct coffer_compartment *c;
+	int16_t slot[2];
+	struct coffer_asset *a[2];
+	bool found[2];
+	bool comp;
+};
+
+static int lock_pair_row(void *ud, const struct coffer_row *row)
+{
+	struct lock_pair *l = ud;
+	if (row->ncols < 4 + ASSET_NCOLS)
+		return COFFER_EDB;
+	if (!l->comp) {
+		struct one o = {false, l->c};
+		compartment_row(&o, row);
+		l->comp = true;
+	}
+	if (row->col[4].t == COFFER_V_NULL)
+		return 0; /* neither slot is occupied */
+	struct coffer_row sub = {row->ncols - 4, row->col + 4};
+	struct coffer_asset x;
+	asset_row(&sub, &x);
+	for (int i = 0; i < 2; i++)
+		if (x.slot == l->slot[i] && !l->found[i]) {
+			*l->a[i] = x;
+			l->found[i] = true;
+		}
+	return 0;
+}
+
+int asset_sql_compartment_lock_pair(coffer_txn *txn, const char *tenant, uint32_t character_id,
+                                    uint8_t type, struct coffer_compartment *out, int16_t slot_a,
+                                    struct coffer_asset *a, bool *found_a, int16_t slot_b,
+                                    struct coffer_asset *b, bool *found_b)
+{
+	struct lock_pair l = {out, {slot_a, slot_b}, {a, b}, {false, false}, false};
+	int rc = H->sql_query(txn,
+	                      "SELECT c.id, c.character_id, c.inventory_type, c.capacity, a.id, "
+	                      ASSET_COLS_REST " FROM compartments c FORCE INDEX "
+	                      "(uq_compartments_owner) LEFT JOIN assets a FORCE INDEX (uq_assets_slot) "
+	                      "ON a.tenant_id = c.tenant_id AND a.compartment_id = c.id AND a.slot IN "
+	                      "(?, ?) WHERE c.tenant_id = ? AND c.character_id = ? AND "
+	                      "c.inventory_type = ? FOR UPDATE",
+	                      COFFER_ARGS(COFFER_I(slot_a), COFFER_I(slot_b), COFFER_S(tenant),
+	                                  COFFER_U(character_id), COFFER_U(type)),
+	                      lock_pair_row, &l);
+	*found_a = l.found[0];
+	*found_b = l.found[1];
+	if (rc != 0)
+		return rc;
+	return l.comp ? 0 : COFFER_ENOTFOUND;
+}
+
+struct ids {
+	uint32_t id, reference_id;
+	bool found;
+};
+
+static int ids_row(void *ud, const struct coffer_row *row)
+{
+	struct ids *g = ud;
+	if (row->ncols < 2)
+		return COFFER_EDB;
+	g->id = u32(&row->col[0]);
+	g->reference_id = u32(&row->col[1]);
+	g->found = true;
+	return 0;
+}
+
 int asset_sql_insert(coffer_txn *txn, const char *tenant, struct coffer_asset *a)
 {
 	struct coffer_val v[ASSET_NCOLS];
@@ -383,32 +503,30 @@ int asset_sql_insert(coffer_txn *txn, const char *tenant, struct coffer_asset *a
 	v[k++] = COFFER_U(a->pet_fullness);
 	v[k++] = COFFER_I(a->pet_slot);
 	v[k++] = COFFER_T(now);
-	struct coffer_exec_result r = {0};
-	/* "tenant_id, " replaces "id, " at the head of ASSET_COLS. */
-	int rc = H->sql_exec(txn,
-	                     "INSERT INTO assets (tenant_id, compartment_id, slot, template_id, kind, "
-	                     "reference_id, expiration, quantity, owner_id, flag, rechargeable, cash_id, "
-	                     "purchased_by, strength, dexterity, intelligence, luck, hp, mp, "
-	                     "weapon_attack, magic_attack, weapon_defense, magic_defense, accuracy, "
-	                     "avoidability, hands, speed, jump, upgrade_slots, owner_name, locked, "
-	                     "spikes, karma_used, cold, can_be_traded, level_type, level, experience, "
-	                     "hammers_applied, pet_name, pet_level, pet_closeness, pet_fullness, "
-	                     "pet_slot, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-	                     "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-	                     "?, ?, ?, ?, ?, ?)",
-	                     v, k, &r);
+	/* One statement: the assets_ids trigger (sql/asset/0002_asset_ids.sql) gives the row its
+	 * id and, when reference_id is 0, reference_id = id (the kinds that use their own id);
+	 * RETURNING reads both back. "tenant_id, " replaces "id, " at the head of ASSET_COLS. */
+	struct ids got = {0, 0, false};
+	int rc = H->sql_query(txn,
+	                      "INSERT INTO assets (tenant_id, compartment_id, slot, template_id, kind, "
+	                      "reference_id, expiration, quantity, owner_id, flag, rechargeable, cash_id, "
+	                      "purchased_by, strength, dexterity, intelligence, luck, hp, mp, "
+	                      "weapon_attack, magic_attack, weapon_defense, magic_defense, accuracy, "
+	                      "avoidability, hands, speed, jump, upgrade_slots, owner_name, locked, "
+	                      "spikes, karma_used, cold, can_be_traded, level_type, level, experience, "
+	                      "hammers_applied, pet_name, pet_level, pet_closeness, pet_fullness, "
+	                      "pet_slot, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+	                      "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+	                      "?, ?, ?, ?, ?, ?) RETURNING id, reference_id",
+	                      v, k, ids_row, &got);
 	if (rc != 0)
 		return rc;
-	a->id = (uint32_t)r.insert_id;
+	if (!got.found || got.id == 0)
+		return COFFER_EDB; /* the trigger is missing: migration 0002 not applied */
+	a->id = got.id;
+	a->reference_id = got.reference_id;
 	a->created_at_us = now;
-	if (a->reference_id == 0) {
-		/* §7.2: reference_id = id in the same transaction, for the kinds that use the id. */
-		rc = H->sql_exec(txn, "UPDATE assets SET reference_id = id WHERE tenant_id = ? AND id = ?",
-		                 COFFER_ARGS(COFFER_S(tenant), COFFER_U(a->id)), NULL);
-		if (rc == 0)
-			a->reference_id = a->id;
-	}
-	return rc;
+	return 0;
 }
 
 int asset_sql_delete(coffer_txn *txn, const char *tenant, uint32_t id)

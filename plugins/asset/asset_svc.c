@@ -137,6 +137,24 @@ int asset_svc_cash_item(coffer_txn *txn, const char *tenant, uint32_t id,
 
 /* ------------------------------------------------------------------ writes */
 
+/* Move @p asset_id from @p from to @p to, whose occupant (0: none) the caller has read under
+ * the compartment lock. */
+static int svc_swap_known(coffer_txn *txn, const char *tenant, uint32_t asset_id, int16_t from,
+                          int16_t to, uint32_t occupant)
+{
+	if (from == to)
+		return 0;
+	int rc;
+	/* The unique slot key forbids two rows in one slot even for a moment (§5.3). */
+	if (occupant && (rc = asset_sql_move(txn, tenant, occupant, COFFER_SLOT_TEMP)) != 0)
+		return rc;
+	if ((rc = asset_sql_move(txn, tenant, asset_id, to)) != 0)
+		return rc;
+	if (occupant && (rc = asset_sql_move(txn, tenant, occupant, from)) != 0)
+		return rc;
+	return 0;
+}
+
 static int svc_swap(coffer_txn *txn, const char *tenant, const char *compartment_id,
                     uint32_t asset_id, int16_t from, int16_t to, uint32_t *displaced)
 {
@@ -149,17 +167,10 @@ static int svc_swap(coffer_txn *txn, const char *tenant, const char *compartment
 	bool occupied = rc == 0;
 	if (rc != 0 && rc != COFFER_ENOTFOUND)
 		return rc;
-	/* The unique slot key forbids two rows in one slot even for a moment (§5.3). */
-	if (occupied && (rc = asset_sql_move(txn, tenant, b.id, COFFER_SLOT_TEMP)) != 0)
+	if ((rc = svc_swap_known(txn, tenant, asset_id, from, to, occupied ? b.id : 0)) != 0)
 		return rc;
-	if ((rc = asset_sql_move(txn, tenant, asset_id, to)) != 0)
-		return rc;
-	if (occupied) {
-		if ((rc = asset_sql_move(txn, tenant, b.id, from)) != 0)
-			return rc;
-		if (displaced)
-			*displaced = b.id;
-	}
+	if (occupied && displaced)
+		*displaced = b.id;
 	return 0;
 }
 
@@ -285,4 +296,6 @@ const struct coffer_svc_asset asset_api_v1 = {
 	.template_load = asset_data_template_load,
 	.compartment_get = asset_sql_compartment_get,
 	.asset_list_character = asset_sql_list_character,
+	.compartment_lock_pair = asset_sql_compartment_lock_pair,
+	.asset_swap_known = svc_swap_known,
 };

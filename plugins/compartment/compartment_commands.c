@@ -212,7 +212,16 @@ enum coffer_outcome compartment_on_move(coffer_ctx *ctx, coffer_txn *txn,
 		                       destination);
 
 	struct coffer_compartment comp;
-	int rc = S->compartment_lock(txn, tenant, cmd.character_id, cmd.inventory_type, &comp);
+	struct coffer_asset a, b;
+	bool have_a = false, occupied = false;
+	/* One statement locks the compartment and reads both slots when the asset plugin offers
+	 * it (plugins/asset/README.md, "Statements per command"). */
+	bool pair = COFFER_SVC_ASSET_HAS(S, compartment_lock_pair) &&
+	            COFFER_SVC_ASSET_HAS(S, asset_swap_known);
+	int rc = pair ? S->compartment_lock_pair(txn, tenant, cmd.character_id, cmd.inventory_type,
+	                                         &comp, source, &a, &have_a, destination, &b,
+	                                         &occupied)
+	              : S->compartment_lock(txn, tenant, cmd.character_id, cmd.inventory_type, &comp);
 	if (rc == COFFER_ENOTFOUND)
 		return compartment_fail(c, "MOVE failed: no compartment character=%u type=%u",
 		                        cmd.character_id, (unsigned)cmd.inventory_type);
@@ -226,17 +235,19 @@ enum coffer_outcome compartment_on_move(coffer_ctx *ctx, coffer_txn *txn,
 	/* OP-15: the reference merged a stack with itself here and lost it. */
 	if (source == destination)
 		return COFFER_DONE;
-	struct coffer_asset a, b;
-	rc = S->asset_at(txn, tenant, comp.id, source, &a);
-	if (rc == COFFER_ENOTFOUND)
+	if (!pair) {
+		rc = S->asset_at(txn, tenant, comp.id, source, &a);
+		have_a = rc == 0;
+		if (rc != 0 && rc != COFFER_ENOTFOUND)
+			return FAIL(rc);
+		rc = S->asset_at(txn, tenant, comp.id, destination, &b);
+		occupied = rc == 0;
+		if (rc != 0 && rc != COFFER_ENOTFOUND)
+			return FAIL(rc);
+	}
+	if (!have_a)
 		return compartment_fail(c, "MOVE failed: slot empty character=%u type=%u slot=%d",
 		                        cmd.character_id, (unsigned)comp.type, source);
-	if (rc != 0)
-		return FAIL(rc);
-	rc = S->asset_at(txn, tenant, comp.id, destination, &b);
-	bool occupied = rc == 0;
-	if (rc != 0 && rc != COFFER_ENOTFOUND)
-		return FAIL(rc);
 
 	struct coffer_evctx ev = {cmd.transaction_id, cmd.character_id, comp.id};
 	if (occupied) {
@@ -252,7 +263,8 @@ enum coffer_outcome compartment_on_move(coffer_ctx *ctx, coffer_txn *txn,
 			return rc ? FAIL(rc) : COFFER_DONE;
 		}
 	}
-	rc = S->asset_swap(txn, tenant, comp.id, a.id, source, destination, NULL);
+	rc = pair ? S->asset_swap_known(txn, tenant, a.id, source, destination, occupied ? b.id : 0)
+	          : S->asset_swap(txn, tenant, comp.id, a.id, source, destination, NULL);
 	if (rc == 0)
 		rc = S->emit_asset_moved(txn, &ev, &a, destination, source);
 	return rc ? FAIL(rc) : COFFER_DONE;

@@ -409,6 +409,20 @@ struct coffer_svc_asset {
 	 *  asset_list_free, also after an error. Read without locking. */
 	int (*asset_list_character)(coffer_txn *txn, const char *tenant, uint32_t character_id,
 	                            struct coffer_asset_list *out);
+
+	/* ---- appended: fewer statements per command (check COFFER_SVC_ASSET_HAS first) ---- */
+
+	/** compartment_lock and asset_at of two slots in one statement: locks the compartment
+	 *  (and the rows read); *found_a / *found_b say whether @p slot_a / @p slot_b are occupied
+	 *  (then *a / *b hold the asset). ENOTFOUND when there is no such compartment. */
+	int (*compartment_lock_pair)(coffer_txn *txn, const char *tenant, uint32_t character_id,
+	                             uint8_t type, struct coffer_compartment *out, int16_t slot_a,
+	                             struct coffer_asset *a, bool *found_a, int16_t slot_b,
+	                             struct coffer_asset *b, bool *found_b);
+	/** asset_swap when the caller already read, under the compartment lock, who occupies
+	 *  @p to: @p occupant (0 = nobody) moves to @p from. No read. */
+	int (*asset_swap_known)(coffer_txn *txn, const char *tenant, uint32_t asset_id,
+	                        int16_t from, int16_t to, uint32_t occupant);
 };
 
 /** Whether the asset service table @p s has the appended entry @p member. */
