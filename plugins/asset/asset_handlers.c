@@ -120,6 +120,23 @@ enum coffer_outcome asset_on_create_asset(coffer_ctx *ctx, coffer_txn *txn,
 	return COFFER_DONE;
 }
 
+/* Lock the command's compartment and read the asset in @p slot, in one statement: 0,
+ * COFFER_ENOTFOUND (slot empty), LOCK_AT_NO_COMPARTMENT, or a SQL error. */
+#define LOCK_AT_NO_COMPARTMENT 1
+static int lock_at(coffer_txn *txn, const char *tenant, const struct coffer_compartment_cmd *cmd,
+                   struct coffer_compartment *c, int16_t slot, struct coffer_asset *a)
+{
+	bool found = false;
+	struct coffer_asset same;
+	int rc = asset_sql_compartment_lock_pair(txn, tenant, cmd->character_id, cmd->inventory_type,
+	                                         c, slot, a, &found, slot, &same, &found);
+	if (rc == COFFER_ENOTFOUND)
+		return LOCK_AT_NO_COMPARTMENT;
+	if (rc != 0)
+		return rc;
+	return found ? 0 : COFFER_ENOTFOUND;
+}
+
 /* ------------------------------------------------------------------ DESTROY */
 
 int asset_destroy_all(coffer_txn *txn, const char *tenant, const struct coffer_evctx *ev,
@@ -147,16 +164,14 @@ enum coffer_outcome asset_on_destroy(coffer_ctx *ctx, coffer_txn *txn,
 		return H->reject(txn, "DESTROY: slot 0");
 
 	struct coffer_compartment c;
-	int rc = asset_sql_compartment_lock(txn, tenant, cmd.character_id, cmd.inventory_type, &c);
-	if (rc == COFFER_ENOTFOUND) {
+	struct coffer_asset a;
+	/* The lock and the asset in one statement (README.md, "Statements per command"). */
+	int rc = lock_at(txn, tenant, &cmd, &c, slot, &a);
+	if (rc == LOCK_AT_NO_COMPARTMENT) {
 		COFFER_LOGH(H, ctx, COFFER_LOG_INFO, "DESTROY failed: no compartment character=%u type=%u",
 		            cmd.character_id, (unsigned)cmd.inventory_type);
 		return COFFER_DONE;
 	}
-	if (rc != 0)
-		return FAIL(rc);
-	struct coffer_asset a;
-	rc = asset_sql_at(txn, tenant, c.id, slot, &a);
 	if (rc == COFFER_ENOTFOUND) {
 		COFFER_LOGH(H, ctx, COFFER_LOG_INFO, "DESTROY failed: slot empty character=%u type=%u slot=%d",
 		            cmd.character_id, (unsigned)c.type, slot);
@@ -200,16 +215,13 @@ enum coffer_outcome asset_on_recharge(coffer_ctx *ctx, coffer_txn *txn,
 	}
 
 	struct coffer_compartment c;
-	int rc = asset_sql_compartment_lock(txn, tenant, cmd.character_id, cmd.inventory_type, &c);
-	if (rc == COFFER_ENOTFOUND) {
+	struct coffer_asset a;
+	int rc = lock_at(txn, tenant, &cmd, &c, slot, &a);
+	if (rc == LOCK_AT_NO_COMPARTMENT) {
 		COFFER_LOGH(H, ctx, COFFER_LOG_INFO, "RECHARGE failed: no compartment character=%u",
 		            cmd.character_id);
 		return COFFER_DONE;
 	}
-	if (rc != 0)
-		return FAIL(rc);
-	struct coffer_asset a;
-	rc = asset_sql_at(txn, tenant, c.id, slot, &a);
 	if (rc != 0 && rc != COFFER_ENOTFOUND)
 		return FAIL(rc);
 	if (rc == COFFER_ENOTFOUND || !asset_rules_stackable(a.kind)) {

@@ -445,20 +445,48 @@ int asset_sql_compartment_lock_pair(coffer_txn *txn, const char *tenant, uint32_
 	return l.comp ? 0 : COFFER_ENOTFOUND;
 }
 
-struct ids {
-	uint32_t id, reference_id;
-	bool found;
+/* The compartment (locked) and all its assets (ascending slot), in one statement. */
+struct lock_list {
+	struct coffer_compartment *c;
+	struct coffer_asset_list *list;
+	bool comp;
 };
 
-static int ids_row(void *ud, const struct coffer_row *row)
+static int lock_list_row(void *ud, const struct coffer_row *row)
 {
-	struct ids *g = ud;
-	if (row->ncols < 2)
+	struct lock_list *l = ud;
+	if (row->ncols < 4 + ASSET_NCOLS)
 		return COFFER_EDB;
-	g->id = u32(&row->col[0]);
-	g->reference_id = u32(&row->col[1]);
-	g->found = true;
-	return 0;
+	if (!l->comp) {
+		struct one o = {false, l->c};
+		compartment_row(&o, row);
+		l->comp = true;
+	}
+	if (row->col[4].t == COFFER_V_NULL)
+		return 0; /* an empty compartment */
+	struct coffer_row sub = {row->ncols - 4, row->col + 4};
+	return asset_list_row(l->list, &sub);
+}
+
+int asset_sql_compartment_lock_list(coffer_txn *txn, const char *tenant, uint32_t character_id,
+                                    uint8_t type, struct coffer_compartment *out,
+                                    struct coffer_asset_list *list)
+{
+	list->v = NULL;
+	list->n = 0;
+	struct lock_list l = {out, list, false};
+	int rc = H->sql_query(txn,
+	                      "SELECT c.id, c.character_id, c.inventory_type, c.capacity, a.id, "
+	                      ASSET_COLS_REST " FROM compartments c FORCE INDEX "
+	                      "(uq_compartments_owner) LEFT JOIN assets a FORCE INDEX (uq_assets_slot) "
+	                      "ON a.tenant_id = c.tenant_id AND a.compartment_id = c.id WHERE "
+	                      "c.tenant_id = ? AND c.character_id = ? AND c.inventory_type = ? "
+	                      "ORDER BY a.slot FOR UPDATE",
+	                      COFFER_ARGS(COFFER_S(tenant), COFFER_U(character_id), COFFER_U(type)),
+	                      lock_list_row, &l);
+	if (rc != 0)
+		return rc;
+	return l.comp ? 0 : COFFER_ENOTFOUND;
 }
 
 int asset_sql_insert(coffer_txn *txn, const char *tenant, struct coffer_asset *a)
@@ -503,30 +531,33 @@ int asset_sql_insert(coffer_txn *txn, const char *tenant, struct coffer_asset *a
 	v[k++] = COFFER_U(a->pet_fullness);
 	v[k++] = COFFER_I(a->pet_slot);
 	v[k++] = COFFER_T(now);
-	/* One statement: the assets_ids trigger (sql/asset/0002_asset_ids.sql) gives the row its
-	 * id and, when reference_id is 0, reference_id = id (the kinds that use their own id);
-	 * RETURNING reads both back. "tenant_id, " replaces "id, " at the head of ASSET_COLS. */
-	struct ids got = {0, 0, false};
-	int rc = H->sql_query(txn,
-	                      "INSERT INTO assets (tenant_id, compartment_id, slot, template_id, kind, "
-	                      "reference_id, expiration, quantity, owner_id, flag, rechargeable, cash_id, "
-	                      "purchased_by, strength, dexterity, intelligence, luck, hp, mp, "
-	                      "weapon_attack, magic_attack, weapon_defense, magic_defense, accuracy, "
-	                      "avoidability, hands, speed, jump, upgrade_slots, owner_name, locked, "
-	                      "spikes, karma_used, cold, can_be_traded, level_type, level, experience, "
-	                      "hammers_applied, pet_name, pet_level, pet_closeness, pet_fullness, "
-	                      "pet_slot, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-	                      "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-	                      "?, ?, ?, ?, ?, ?) RETURNING id, reference_id",
-	                      v, k, ids_row, &got);
+	struct coffer_exec_result r = {0};
+	/* "tenant_id, " replaces "id, " at the head of ASSET_COLS. */
+	int rc = H->sql_exec(txn,
+	                     "INSERT INTO assets (tenant_id, compartment_id, slot, template_id, kind, "
+	                     "reference_id, expiration, quantity, owner_id, flag, rechargeable, cash_id, "
+	                     "purchased_by, strength, dexterity, intelligence, luck, hp, mp, "
+	                     "weapon_attack, magic_attack, weapon_defense, magic_defense, accuracy, "
+	                     "avoidability, hands, speed, jump, upgrade_slots, owner_name, locked, "
+	                     "spikes, karma_used, cold, can_be_traded, level_type, level, experience, "
+	                     "hammers_applied, pet_name, pet_level, pet_closeness, pet_fullness, "
+	                     "pet_slot, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+	                     "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+	                     "?, ?, ?, ?, ?, ?)",
+	                     v, k, &r);
 	if (rc != 0)
 		return rc;
-	if (!got.found || got.id == 0)
-		return COFFER_EDB; /* the trigger is missing: migration 0002 not applied */
-	a->id = got.id;
-	a->reference_id = got.reference_id;
+	a->id = (uint32_t)r.insert_id;
 	a->created_at_us = now;
-	return 0;
+	if (a->reference_id == 0) {
+		/* §7.2: reference_id = id in the same transaction, for the kinds that use the id.
+		 * A second statement: see README.md, "Statements per command", for why it stays. */
+		rc = H->sql_exec(txn, "UPDATE assets SET reference_id = id WHERE tenant_id = ? AND id = ?",
+		                 COFFER_ARGS(COFFER_S(tenant), COFFER_U(a->id)), NULL);
+		if (rc == 0)
+			a->reference_id = a->id;
+	}
+	return rc;
 }
 
 int asset_sql_delete(coffer_txn *txn, const char *tenant, uint32_t id)

@@ -70,16 +70,21 @@ enum coffer_outcome compartment_on_equip(coffer_ctx *ctx, coffer_txn *txn,
 		return c->host->reject(txn, "EQUIP: source %d is not a bag slot", source);
 
 	struct coffer_compartment comp;
-	int rc = S->compartment_lock(txn, tenant, cmd.character_id, COFFER_INV_EQUIP, &comp);
-	if (rc == COFFER_ENOTFOUND)
-		return compartment_fail(c, "EQUIP failed: no compartment character=%u", cmd.character_id);
-	if (rc != 0)
-		return FAIL(rc);
 	/* One read of the whole compartment: the conflict rule needs the state after the swap,
-	 * planned before the first write because a full bag fails the whole EQUIP (OP-3). */
+	 * planned before the first write because a full bag fails the whole EQUIP (OP-3). With
+	 * compartment_lock_list the lock and the read are one statement. */
 	struct coffer_asset_list list = {0};
+	bool one = COFFER_SVC_ASSET_HAS(S, compartment_lock_list) &&
+	           COFFER_SVC_ASSET_HAS(S, asset_swap_known);
+	int rc = one ? S->compartment_lock_list(txn, tenant, cmd.character_id, COFFER_INV_EQUIP,
+	                                        &comp, &list)
+	             : S->compartment_lock(txn, tenant, cmd.character_id, COFFER_INV_EQUIP, &comp);
+	if (rc == COFFER_ENOTFOUND) {
+		S->asset_list_free(&list);
+		return compartment_fail(c, "EQUIP failed: no compartment character=%u", cmd.character_id);
+	}
 	enum coffer_outcome out = COFFER_DONE;
-	if ((rc = S->asset_list(txn, tenant, comp.id, &list)) != 0) {
+	if (rc != 0 || (!one && (rc = S->asset_list(txn, tenant, comp.id, &list)) != 0)) {
 		out = FAIL(rc);
 		goto done;
 	}
@@ -106,6 +111,9 @@ enum coffer_outcome compartment_on_equip(coffer_ctx *ctx, coffer_txn *txn,
 		                       a.template_id, destination);
 		goto done;
 	}
+	/* Who wears @p position now: read before the plan, which plays the swap on the list. */
+	ssize_t bi = list_find(&list, position);
+	uint32_t occupant = bi < 0 ? 0 : list.v[bi].id;
 	struct compartment_equip_plan plan;
 	if (!compartment_rules_equip_plan(&list, (size_t)ai, position, comp.capacity,
 	                                  S->classification, S->first_free_slot, &plan)) {
@@ -116,7 +124,8 @@ enum coffer_outcome compartment_on_equip(coffer_ctx *ctx, coffer_txn *txn,
 	}
 
 	struct coffer_evctx ev = {cmd.transaction_id, cmd.character_id, comp.id};
-	rc = S->asset_swap(txn, tenant, comp.id, a.id, source, position, NULL);
+	rc = one ? S->asset_swap_known(txn, tenant, a.id, source, position, occupant)
+	         : S->asset_swap(txn, tenant, comp.id, a.id, source, position, NULL);
 	if (rc == 0)
 		rc = S->emit_asset_moved(txn, &ev, &a, position, source);
 	if (rc == 0 && plan.conflict) {

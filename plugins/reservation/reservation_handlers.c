@@ -78,18 +78,15 @@ static enum coffer_outcome decode_items(coffer_txn *txn, const json_t *body,
 	return COFFER_DONE;
 }
 
-/* Steps 2 and 3 of §9.5 on the locked compartment @p c. */
+/* Steps 2 and 3 of §9.5 on the locked compartment @p c, whose assets @p list holds (freed
+ * here). */
 static enum coffer_outcome reserve_items(coffer_ctx *ctx, coffer_txn *txn, const char *tenant,
                                          const struct coffer_compartment_cmd *cmd,
                                          const struct coffer_compartment *c,
-                                         struct rsv_item *items, size_t nitems)
+                                         struct rsv_item *items, size_t nitems,
+                                         struct coffer_asset_list list)
 {
-	struct coffer_asset_list list = {NULL, 0};
-	int rc = A->asset_list(txn, tenant, c->id, &list);
-	if (rc != 0) {
-		A->asset_list_free(&list);
-		return FAIL(rc);
-	}
+	int rc;
 	size_t nstock = list.n;
 	struct rsv_stock *stock = calloc(nstock ? nstock : 1, sizeof *stock);
 	if (stock == NULL) {
@@ -165,14 +162,25 @@ enum coffer_outcome reservation_on_request_reserve(coffer_ctx *ctx, coffer_txn *
 		return COFFER_DONE;
 	}
 	struct coffer_compartment c;
-	int rc = A->compartment_lock(txn, tenant, cmd.character_id, cmd.inventory_type, &c);
+	struct coffer_asset_list list = {NULL, 0};
+	/* The lock and the whole compartment in one statement when the asset service offers it. */
+	bool one = COFFER_SVC_ASSET_HAS(A, compartment_lock_list);
+	int rc = one ? A->compartment_lock_list(txn, tenant, cmd.character_id, cmd.inventory_type,
+	                                        &c, &list)
+	             : A->compartment_lock(txn, tenant, cmd.character_id, cmd.inventory_type, &c);
+	if (rc == 0 && !one)
+		rc = A->asset_list(txn, tenant, c.id, &list);
 	if (rc == COFFER_ENOTFOUND)
 		o = FAILS(ctx, "REQUEST_RESERVE failed: no compartment character=%u type=%u",
 		          cmd.character_id, (unsigned)cmd.inventory_type);
 	else if (rc != 0)
 		o = FAIL(rc);
-	else
-		o = reserve_items(ctx, txn, tenant, &cmd, &c, items, n);
+	if (rc != 0) {
+		A->asset_list_free(&list);
+		free(items);
+		return o;
+	}
+	o = reserve_items(ctx, txn, tenant, &cmd, &c, items, n, list); /* frees the list */
 	free(items);
 	return o;
 }
@@ -199,13 +207,18 @@ static enum coffer_outcome locate(coffer_ctx *ctx, coffer_txn *txn, const struct
 	if (slot == 0)
 		return H->reject(txn, "%s: slot 0", msg->type);
 
-	int rc = A->compartment_lock(txn, tenant, cmd->character_id, cmd->inventory_type, c);
+	/* The lock and the asset in one statement when the asset service offers it. */
+	bool pair = COFFER_SVC_ASSET_HAS(A, compartment_lock_pair), have = false;
+	struct coffer_asset same;
+	int rc = pair ? A->compartment_lock_pair(txn, tenant, cmd->character_id, cmd->inventory_type,
+	                                         c, slot, a, &have, slot, &same, &have)
+	              : A->compartment_lock(txn, tenant, cmd->character_id, cmd->inventory_type, c);
 	if (rc == COFFER_ENOTFOUND)
 		return FAILS(ctx, "%s failed: no compartment character=%u type=%u", msg->type,
 		             cmd->character_id, (unsigned)cmd->inventory_type);
 	if (rc != 0)
 		return FAIL(rc);
-	rc = A->asset_at(txn, tenant, c->id, slot, a);
+	rc = pair ? (have ? 0 : COFFER_ENOTFOUND) : A->asset_at(txn, tenant, c->id, slot, a);
 	if (rc == COFFER_ENOTFOUND)
 		return FAILS(ctx, "%s failed: slot empty character=%u type=%u slot=%d", msg->type,
 		             cmd->character_id, (unsigned)c->type, slot);

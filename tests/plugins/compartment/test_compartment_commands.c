@@ -334,6 +334,32 @@ static void test_unequip_rejects_bad_input(void **state)
 
 /* ------------------------------------------------------------------ MOVE (§9.3) */
 
+/* Prepared statements the fake host's connection has executed, this read included. */
+static int64_t executes(void)
+{
+	return fh_scalar("SELECT VARIABLE_VALUE FROM information_schema.SESSION_STATUS WHERE "
+	                 "VARIABLE_NAME = 'COM_STMT_EXECUTE'",
+	                 NULL, 0, -1);
+}
+
+/* Statements per command (plugins/asset/README.md): the lock and both slots in one
+ * statement, then the writes only. */
+static void test_move_costs_one_read_and_its_writes(void **state)
+{
+	(void)state;
+	struct cf_inv inv;
+	inventory(&inv);
+	cf_put(&inv, 2, 2, 2000000, 7);
+	cf_put(&inv, 2, 5, 2000001, 7);
+	int64_t before = executes();
+	assert_int_equal(cf_cmd(&inv, 2, "MOVE", "{\"source\":2,\"destination\":9}"), COFFER_DONE);
+	assert_int_equal(executes() - before - 1, 2); /* lock+read, UPDATE */
+	before = executes();
+	assert_int_equal(cf_cmd(&inv, 2, "MOVE", "{\"source\":9,\"destination\":5}"), COFFER_DONE);
+	assert_int_equal(executes() - before - 1, 4); /* lock+read, three UPDATEs (temp slot) */
+	assert_int_equal(fh_count(), 2);
+}
+
 static void test_move_to_an_empty_slot_emits_one_moved(void **state)
 {
 	(void)state;
@@ -841,6 +867,7 @@ int main(void)
 		T(test_unequip_takes_the_next_free_slot_otherwise),
 		T(test_unequip_business_failures_change_nothing),
 		T(test_unequip_rejects_bad_input),
+		T(test_move_costs_one_read_and_its_writes),
 		T(test_move_to_an_empty_slot_emits_one_moved),
 		T(test_move_onto_another_item_swaps_with_one_event),
 		T(test_move_partial_merge_follows_a2),
