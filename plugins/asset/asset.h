@@ -18,19 +18,11 @@ extern const struct coffer_svc_asset asset_api_v1;
 
 int asset_sql_compartment_lock(coffer_txn *txn, const char *tenant, uint32_t character_id,
                                uint8_t type, struct coffer_compartment *out);
-/* The compartment, locked, with its occupied bag slots (ascending) in the same statement. */
-int asset_sql_compartment_lock_slots(coffer_txn *txn, const char *tenant, uint32_t character_id,
-                                     uint8_t type, struct coffer_compartment *out, int16_t *slots,
-                                     size_t max, size_t *n);
 /* The compartment, locked, with the assets in @p slot_a and @p slot_b (when occupied). */
 int asset_sql_compartment_lock_pair(coffer_txn *txn, const char *tenant, uint32_t character_id,
                                     uint8_t type, struct coffer_compartment *out, int16_t slot_a,
                                     struct coffer_asset *a, bool *found_a, int16_t slot_b,
                                     struct coffer_asset *b, bool *found_b);
-/* The compartment, locked, with all its assets (ascending slot); free the list, also on error. */
-int asset_sql_compartment_lock_list(coffer_txn *txn, const char *tenant, uint32_t character_id,
-                                    uint8_t type, struct coffer_compartment *out,
-                                    struct coffer_asset_list *list);
 int asset_sql_compartment_lock_id(coffer_txn *txn, const char *tenant, const char *id,
                                   struct coffer_compartment *out);
 int asset_sql_compartment_get(coffer_txn *txn, const char *tenant, const char *id,

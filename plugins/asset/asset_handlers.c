@@ -61,11 +61,7 @@ enum coffer_outcome asset_on_create_asset(coffer_ctx *ctx, coffer_txn *txn,
 	if (kind == COFFER_KIND_EQUIPABLE && (rc = asset_data_ensure(txn, msg->tenant, template_id)) != 0)
 		return FAIL(rc);
 	struct coffer_compartment c;
-	/* The lock and the occupied slots in one statement (plugins/asset/README.md). */
-	int16_t slots[COFFER_CAPACITY_MAX * 4];
-	size_t nslots = 0;
-	rc = asset_sql_compartment_lock_slots(txn, tenant, cmd.character_id, cmd.inventory_type, &c,
-	                                      slots, sizeof slots / sizeof slots[0], &nslots);
+	rc = asset_sql_compartment_lock(txn, tenant, cmd.character_id, cmd.inventory_type, &c);
 	if (rc == COFFER_ENOTFOUND) {
 		COFFER_LOGH(H, ctx, COFFER_LOG_INFO,
 		            "CREATE_ASSET failed: no compartment character=%u type=%u", cmd.character_id,
@@ -74,15 +70,16 @@ enum coffer_outcome asset_on_create_asset(coffer_ctx *ctx, coffer_txn *txn,
 	}
 	if (rc != 0)
 		return FAIL(rc);
-	uint32_t cap = c.capacity > sizeof slots / sizeof slots[0] ? sizeof slots / sizeof slots[0]
-	                                                           : c.capacity;
-	int16_t slot = asset_rules_free_slot(slots, nslots, cap);
-	if (slot == 0) {
+	int16_t slot;
+	rc = asset_svc_next_free_slot(txn, tenant, &c, &slot);
+	if (rc == COFFER_ENOTFOUND) {
 		COFFER_LOGH(H, ctx, COFFER_LOG_INFO,
 		            "CREATE_ASSET failed: inventory full character=%u type=%u template=%u",
 		            cmd.character_id, (unsigned)c.type, template_id);
 		return COFFER_DONE;
 	}
+	if (rc != 0)
+		return FAIL(rc);
 	struct coffer_asset a;
 	rc = asset_svc_from_template(txn, tenant, template_id, cmd.character_id, &a);
 	if (rc == COFFER_ENOTFOUND) {

@@ -61,52 +61,6 @@ int asset_sql_compartment_lock(coffer_txn *txn, const char *tenant, uint32_t cha
 	return o.found ? 0 : COFFER_ENOTFOUND;
 }
 
-/* The compartment (locked) and the occupied bag slots 1..capacity in one statement: the
- * join locks the compartment row and the asset rows it reads (READ COMMITTED: record locks
- * only). The index hints keep the lock on those rows: on fresh statistics the optimiser may
- * otherwise scan, and lock, the tenant's whole assets table. */
-struct lock_slots {
-	struct coffer_compartment *c;
-	int16_t *v;
-	size_t n, max;
-	bool found;
-};
-
-static int lock_slots_row(void *ud, const struct coffer_row *row)
-{
-	struct lock_slots *l = ud;
-	if (row->ncols < 5)
-		return COFFER_EDB;
-	if (!l->found) {
-		struct one o = {false, l->c};
-		compartment_row(&o, row);
-		l->found = true;
-	}
-	if (row->col[4].t != COFFER_V_NULL && l->n < l->max)
-		l->v[l->n++] = (int16_t)coffer_val_i64(&row->col[4]);
-	return 0;
-}
-
-int asset_sql_compartment_lock_slots(coffer_txn *txn, const char *tenant, uint32_t character_id,
-                                     uint8_t type, struct coffer_compartment *out, int16_t *slots,
-                                     size_t max, size_t *n)
-{
-	struct lock_slots l = {out, slots, 0, max, false};
-	int rc = H->sql_query(txn,
-	                      "SELECT c.id, c.character_id, c.inventory_type, c.capacity, a.slot "
-	                      "FROM compartments c FORCE INDEX (uq_compartments_owner) "
-	                      "LEFT JOIN assets a FORCE INDEX (uq_assets_slot) ON a.tenant_id = "
-	                      "c.tenant_id AND a.compartment_id = c.id AND a.slot >= 1 AND a.slot <= "
-	                      "c.capacity WHERE c.tenant_id = ? AND c.character_id = ? AND "
-	                      "c.inventory_type = ? ORDER BY a.slot FOR UPDATE",
-	                      COFFER_ARGS(COFFER_S(tenant), COFFER_U(character_id), COFFER_U(type)),
-	                      lock_slots_row, &l);
-	*n = l.n;
-	if (rc != 0)
-		return rc;
-	return l.found ? 0 : COFFER_ENOTFOUND;
-}
-
 int asset_sql_compartment_lock_id(coffer_txn *txn, const char *tenant, const char *id,
                                   struct coffer_compartment *out)
 {
@@ -199,6 +153,12 @@ int asset_sql_compartment_delete(coffer_txn *txn, const char *tenant, const char
 }
 
 /* ------------------------------------------------------------------ assets */
+
+/* Writes by id name the primary key (FORCE INDEX (PRIMARY); a single-table DELETE takes no
+ * hint, so it is written in the multi-table form). On fresh statistics the optimiser picks
+ * ix_assets_reference for "tenant_id = ? AND id = ?" (its tenant_id prefix, then the id at
+ * its end): a range over the tenant's rows, which an UPDATE locks as it scans, so two
+ * workers on unrelated characters deadlocked (EXPLAIN on an empty table shows it). */
 
 /* The column order asset_row reads and asset_sql_insert writes (after tenant_id). */
 #define ASSET_COLS "id, " ASSET_COLS_REST
@@ -389,8 +349,13 @@ int asset_sql_bag_slots(coffer_txn *txn, const char *tenant, const char *compart
 	return rc;
 }
 
-/* The compartment (locked) and the assets in two of its slots, in one statement; see
- * asset_sql_compartment_lock_slots for the locks and the index hints. */
+/* The compartment (locked) and the assets in two of its slots, in one statement. Both are
+ * point lookups on unique keys (the index hints keep them so: on fresh statistics the
+ * optimiser may scan instead, and a locking read locks what it scans): under READ COMMITTED
+ * the statement locks the compartment row and the asset rows found, nothing else. A range
+ * (all slots of the compartment) would also lock the first row past it, another
+ * compartment's, and deadlock with that compartment's writer: measured with
+ * tests/bench/raw-baseline.c, so the bag reads after the lock stay plain reads. */
 struct lock_pair {
 	struct coffer_compartment *c;
 	int16_t slot[2];
@@ -440,50 +405,6 @@ int asset_sql_compartment_lock_pair(coffer_txn *txn, const char *tenant, uint32_
 	                      lock_pair_row, &l);
 	*found_a = l.found[0];
 	*found_b = l.found[1];
-	if (rc != 0)
-		return rc;
-	return l.comp ? 0 : COFFER_ENOTFOUND;
-}
-
-/* The compartment (locked) and all its assets (ascending slot), in one statement. */
-struct lock_list {
-	struct coffer_compartment *c;
-	struct coffer_asset_list *list;
-	bool comp;
-};
-
-static int lock_list_row(void *ud, const struct coffer_row *row)
-{
-	struct lock_list *l = ud;
-	if (row->ncols < 4 + ASSET_NCOLS)
-		return COFFER_EDB;
-	if (!l->comp) {
-		struct one o = {false, l->c};
-		compartment_row(&o, row);
-		l->comp = true;
-	}
-	if (row->col[4].t == COFFER_V_NULL)
-		return 0; /* an empty compartment */
-	struct coffer_row sub = {row->ncols - 4, row->col + 4};
-	return asset_list_row(l->list, &sub);
-}
-
-int asset_sql_compartment_lock_list(coffer_txn *txn, const char *tenant, uint32_t character_id,
-                                    uint8_t type, struct coffer_compartment *out,
-                                    struct coffer_asset_list *list)
-{
-	list->v = NULL;
-	list->n = 0;
-	struct lock_list l = {out, list, false};
-	int rc = H->sql_query(txn,
-	                      "SELECT c.id, c.character_id, c.inventory_type, c.capacity, a.id, "
-	                      ASSET_COLS_REST " FROM compartments c FORCE INDEX "
-	                      "(uq_compartments_owner) LEFT JOIN assets a FORCE INDEX (uq_assets_slot) "
-	                      "ON a.tenant_id = c.tenant_id AND a.compartment_id = c.id WHERE "
-	                      "c.tenant_id = ? AND c.character_id = ? AND c.inventory_type = ? "
-	                      "ORDER BY a.slot FOR UPDATE",
-	                      COFFER_ARGS(COFFER_S(tenant), COFFER_U(character_id), COFFER_U(type)),
-	                      lock_list_row, &l);
 	if (rc != 0)
 		return rc;
 	return l.comp ? 0 : COFFER_ENOTFOUND;
@@ -552,7 +473,9 @@ int asset_sql_insert(coffer_txn *txn, const char *tenant, struct coffer_asset *a
 	if (a->reference_id == 0) {
 		/* §7.2: reference_id = id in the same transaction, for the kinds that use the id.
 		 * A second statement: see README.md, "Statements per command", for why it stays. */
-		rc = H->sql_exec(txn, "UPDATE assets SET reference_id = id WHERE tenant_id = ? AND id = ?",
+		rc = H->sql_exec(txn,
+		                 "UPDATE assets FORCE INDEX (PRIMARY) SET reference_id = id WHERE "
+		                 "tenant_id = ? AND id = ?",
 		                 COFFER_ARGS(COFFER_S(tenant), COFFER_U(a->id)), NULL);
 		if (rc == 0)
 			a->reference_id = a->id;
@@ -563,7 +486,9 @@ int asset_sql_insert(coffer_txn *txn, const char *tenant, struct coffer_asset *a
 int asset_sql_delete(coffer_txn *txn, const char *tenant, uint32_t id)
 {
 	struct coffer_exec_result r = {0};
-	int rc = H->sql_exec(txn, "DELETE FROM assets WHERE tenant_id = ? AND id = ?",
+	int rc = H->sql_exec(txn,
+	                     "DELETE assets FROM assets FORCE INDEX (PRIMARY) WHERE tenant_id = ? "
+	                     "AND id = ?",
 	                     COFFER_ARGS(COFFER_S(tenant), COFFER_U(id)), &r);
 	if (rc == 0 && r.affected == 0)
 		return COFFER_ENOTFOUND;
@@ -572,13 +497,17 @@ int asset_sql_delete(coffer_txn *txn, const char *tenant, uint32_t id)
 
 int asset_sql_move(coffer_txn *txn, const char *tenant, uint32_t id, int16_t slot)
 {
-	return H->sql_exec(txn, "UPDATE assets SET slot = ? WHERE tenant_id = ? AND id = ?",
+	return H->sql_exec(txn,
+	                   "UPDATE assets FORCE INDEX (PRIMARY) SET slot = ? WHERE tenant_id = ? AND "
+	                   "id = ?",
 	                   COFFER_ARGS(COFFER_I(slot), COFFER_S(tenant), COFFER_U(id)), NULL);
 }
 
 int asset_sql_set_quantity(coffer_txn *txn, const char *tenant, uint32_t id, uint32_t quantity)
 {
-	return H->sql_exec(txn, "UPDATE assets SET quantity = ? WHERE tenant_id = ? AND id = ?",
+	return H->sql_exec(txn,
+	                   "UPDATE assets FORCE INDEX (PRIMARY) SET quantity = ? WHERE tenant_id = ? "
+	                   "AND id = ?",
 	                   COFFER_ARGS(COFFER_U(quantity), COFFER_S(tenant), COFFER_U(id)), NULL);
 }
 
@@ -601,7 +530,8 @@ int asset_sql_update_equipment(coffer_txn *txn, const char *tenant, const struct
 	v[k++] = COFFER_S(tenant);
 	v[k++] = COFFER_U(a->id);
 	return H->sql_exec(txn,
-	                   "UPDATE assets SET strength = ?, dexterity = ?, intelligence = ?, luck = ?, "
+	                   "UPDATE assets FORCE INDEX (PRIMARY) SET strength = ?, dexterity = ?, "
+	                   "intelligence = ?, luck = ?, "
 	                   "hp = ?, mp = ?, weapon_attack = ?, magic_attack = ?, weapon_defense = ?, "
 	                   "magic_defense = ?, accuracy = ?, avoidability = ?, hands = ?, speed = ?, "
 	                   "jump = ?, upgrade_slots = ?, owner_name = ?, locked = ?, spikes = ?, "

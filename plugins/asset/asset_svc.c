@@ -298,5 +298,4 @@ const struct coffer_svc_asset asset_api_v1 = {
 	.asset_list_character = asset_sql_list_character,
 	.compartment_lock_pair = asset_sql_compartment_lock_pair,
 	.asset_swap_known = svc_swap_known,
-	.compartment_lock_list = asset_sql_compartment_lock_list,
 };

@@ -70,24 +70,21 @@ enum coffer_outcome compartment_on_equip(coffer_ctx *ctx, coffer_txn *txn,
 		return c->host->reject(txn, "EQUIP: source %d is not a bag slot", source);
 
 	struct coffer_compartment comp;
-	/* One read of the whole compartment: the conflict rule needs the state after the swap,
-	 * planned before the first write because a full bag fails the whole EQUIP (OP-3). With
-	 * compartment_lock_list the lock and the read are one statement. */
-	struct coffer_asset_list list = {0};
-	bool one = COFFER_SVC_ASSET_HAS(S, compartment_lock_list) &&
-	           COFFER_SVC_ASSET_HAS(S, asset_swap_known);
-	int rc = one ? S->compartment_lock_list(txn, tenant, cmd.character_id, COFFER_INV_EQUIP,
-	                                        &comp, &list)
-	             : S->compartment_lock(txn, tenant, cmd.character_id, COFFER_INV_EQUIP, &comp);
-	if (rc == COFFER_ENOTFOUND) {
-		S->asset_list_free(&list);
+	int rc = S->compartment_lock(txn, tenant, cmd.character_id, COFFER_INV_EQUIP, &comp);
+	if (rc == COFFER_ENOTFOUND)
 		return compartment_fail(c, "EQUIP failed: no compartment character=%u", cmd.character_id);
-	}
+	if (rc != 0)
+		return FAIL(rc);
+	/* One read of the whole compartment: the conflict rule needs the state after the swap,
+	 * planned before the first write because a full bag fails the whole EQUIP (OP-3). */
+	struct coffer_asset_list list = {0};
 	enum coffer_outcome out = COFFER_DONE;
-	if (rc != 0 || (!one && (rc = S->asset_list(txn, tenant, comp.id, &list)) != 0)) {
+	if ((rc = S->asset_list(txn, tenant, comp.id, &list)) != 0) {
 		out = FAIL(rc);
 		goto done;
 	}
+	/* The wearer is known from the list: the swap needs no read of its own. */
+	bool known = COFFER_SVC_ASSET_HAS(S, asset_swap_known);
 	ssize_t ai = list_find(&list, source);
 	if (ai < 0) {
 		out = compartment_fail(c, "EQUIP failed: slot empty character=%u slot=%d",
@@ -124,8 +121,8 @@ enum coffer_outcome compartment_on_equip(coffer_ctx *ctx, coffer_txn *txn,
 	}
 
 	struct coffer_evctx ev = {cmd.transaction_id, cmd.character_id, comp.id};
-	rc = one ? S->asset_swap_known(txn, tenant, a.id, source, position, occupant)
-	         : S->asset_swap(txn, tenant, comp.id, a.id, source, position, NULL);
+	rc = known ? S->asset_swap_known(txn, tenant, a.id, source, position, occupant)
+	           : S->asset_swap(txn, tenant, comp.id, a.id, source, position, NULL);
 	if (rc == 0)
 		rc = S->emit_asset_moved(txn, &ev, &a, position, source);
 	if (rc == 0 && plan.conflict) {

@@ -283,7 +283,8 @@ int drop_sql_reserve(const struct drop *d, coffer_txn *txn, const char *tenant, 
                      uint32_t character, int64_t now_us, int8_t pet_slot)
 {
 	return d->host->sql_exec(txn,
-	                         "UPDATE drop_drops SET status = 'RESERVED', reserved_by = ?, "
+	                         "UPDATE drop_drops FORCE INDEX (PRIMARY) SET status = 'RESERVED', "
+	                         "reserved_by = ?, "
 	                         "reserved_at = ?, pet_slot = ? WHERE tenant_id = ? AND id = ?",
 	                         COFFER_ARGS(COFFER_U(character), COFFER_T(now_us), COFFER_I(pet_slot),
 	                                     COFFER_S(tenant), COFFER_U(id)),
@@ -294,14 +295,17 @@ int drop_sql_release(const struct drop *d, coffer_txn *txn, const char *tenant, 
 {
 	/* drop_time stays: a drop whose expiry passed meanwhile goes at the next sweep. */
 	return d->host->sql_exec(txn,
-	                         "UPDATE drop_drops SET status = 'AVAILABLE', reserved_by = 0, "
+	                         "UPDATE drop_drops FORCE INDEX (PRIMARY) SET status = 'AVAILABLE', "
+	                         "reserved_by = 0, "
 	                         "reserved_at = NULL, pet_slot = -1 WHERE tenant_id = ? AND id = ?",
 	                         COFFER_ARGS(COFFER_S(tenant), COFFER_U(id)), NULL);
 }
 
 int drop_sql_delete(const struct drop *d, coffer_txn *txn, const char *tenant, uint32_t id)
 {
-	return d->host->sql_exec(txn, "DELETE FROM drop_drops WHERE tenant_id = ? AND id = ?",
+	return d->host->sql_exec(txn,
+	                         "DELETE drop_drops FROM drop_drops FORCE INDEX (PRIMARY) WHERE "
+	                         "tenant_id = ? AND id = ?",
 	                         COFFER_ARGS(COFFER_S(tenant), COFFER_U(id)), NULL);
 }
 

@@ -78,15 +78,18 @@ static enum coffer_outcome decode_items(coffer_txn *txn, const json_t *body,
 	return COFFER_DONE;
 }
 
-/* Steps 2 and 3 of §9.5 on the locked compartment @p c, whose assets @p list holds (freed
- * here). */
+/* Steps 2 and 3 of §9.5 on the locked compartment @p c. */
 static enum coffer_outcome reserve_items(coffer_ctx *ctx, coffer_txn *txn, const char *tenant,
                                          const struct coffer_compartment_cmd *cmd,
                                          const struct coffer_compartment *c,
-                                         struct rsv_item *items, size_t nitems,
-                                         struct coffer_asset_list list)
+                                         struct rsv_item *items, size_t nitems)
 {
-	int rc;
+	struct coffer_asset_list list = {NULL, 0};
+	int rc = A->asset_list(txn, tenant, c->id, &list);
+	if (rc != 0) {
+		A->asset_list_free(&list);
+		return FAIL(rc);
+	}
 	size_t nstock = list.n;
 	struct rsv_stock *stock = calloc(nstock ? nstock : 1, sizeof *stock);
 	if (stock == NULL) {
@@ -162,25 +165,14 @@ enum coffer_outcome reservation_on_request_reserve(coffer_ctx *ctx, coffer_txn *
 		return COFFER_DONE;
 	}
 	struct coffer_compartment c;
-	struct coffer_asset_list list = {NULL, 0};
-	/* The lock and the whole compartment in one statement when the asset service offers it. */
-	bool one = COFFER_SVC_ASSET_HAS(A, compartment_lock_list);
-	int rc = one ? A->compartment_lock_list(txn, tenant, cmd.character_id, cmd.inventory_type,
-	                                        &c, &list)
-	             : A->compartment_lock(txn, tenant, cmd.character_id, cmd.inventory_type, &c);
-	if (rc == 0 && !one)
-		rc = A->asset_list(txn, tenant, c.id, &list);
+	int rc = A->compartment_lock(txn, tenant, cmd.character_id, cmd.inventory_type, &c);
 	if (rc == COFFER_ENOTFOUND)
 		o = FAILS(ctx, "REQUEST_RESERVE failed: no compartment character=%u type=%u",
 		          cmd.character_id, (unsigned)cmd.inventory_type);
 	else if (rc != 0)
 		o = FAIL(rc);
-	if (rc != 0) {
-		A->asset_list_free(&list);
-		free(items);
-		return o;
-	}
-	o = reserve_items(ctx, txn, tenant, &cmd, &c, items, n, list); /* frees the list */
+	else
+		o = reserve_items(ctx, txn, tenant, &cmd, &c, items, n);
 	free(items);
 	return o;
 }

@@ -15,3 +15,11 @@ tests_bench_http_paced_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS)
 tests_bench_http_paced_LDADD = $(CURL_LIBS)
 CLEANFILES += tests/bench/http-paced
 bench: tests/bench/http-paced
+
+# The raw-SQL baseline contrib/bench compares cofferd with (the same SQL, no coffer).
+EXTRA_PROGRAMS += tests/bench/raw-baseline
+tests_bench_raw_baseline_SOURCES = tests/bench/raw-baseline.c
+tests_bench_raw_baseline_CFLAGS = $(AM_CFLAGS) $(MYSQL_CFLAGS)
+tests_bench_raw_baseline_LDADD = $(MYSQL_LIBS) -lpthread
+CLEANFILES += tests/bench/raw-baseline
+bench: tests/bench/raw-baseline

@@ -423,11 +423,6 @@ struct coffer_svc_asset {
 	 *  @p to: @p occupant (0 = nobody) moves to @p from. No read. */
 	int (*asset_swap_known)(coffer_txn *txn, const char *tenant, uint32_t asset_id,
 	                        int16_t from, int16_t to, uint32_t occupant);
-	/** compartment_lock and asset_list in one statement: *list holds every asset of the
-	 *  compartment in ascending slot. Free with asset_list_free, also after an error. */
-	int (*compartment_lock_list)(coffer_txn *txn, const char *tenant, uint32_t character_id,
-	                             uint8_t type, struct coffer_compartment *out,
-	                             struct coffer_asset_list *list);
 };
 
 /** Whether the asset service table @p s has the appended entry @p member. */
