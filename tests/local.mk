@@ -39,6 +39,7 @@ include tests/plugins/drop/local.mk
 endif
 
 include tests/integration/local.mk
+include tests/man/local.mk
 
 # What `make check` needs from the tarball (make distcheck runs the suite from it):
 # the per-test MariaDB wrapper, the private server script, the probe's migration.
