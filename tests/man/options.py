@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 """tests/man/options.py: the man pages document exactly the options --help lists.
 
-  options.py --cofferd PATH --cofferctl PATH --man DIR
+  options.py --cofferd PATH --cofferctl PATH --man DIR --example FILE.c
 
 What --help lists:
   cofferd --help          every option that starts a line (the term before the
@@ -29,6 +29,9 @@ Both ways are checked: an option --help lists that the page lacks, and an option
 the page documents that --help does not list. Every long option written with Fl
 anywhere in the three pages must also appear in one of the help texts.
 A self-check first proves the comparison catches a removed and an added option.
+Also: the example plugin of coffer-plugin.7 (the first literal display of its
+EXAMPLES) is contrib/examples/hello/hello.c, the same C tokens (comments and
+layout aside), so the page shows the code tests/integration/hello_example.sh builds.
 Exit 0 when everything matches, 1 otherwise (each difference on its own line).
 """
 import argparse
@@ -189,6 +192,28 @@ def subsections_of(path, sh_want):
     return names
 
 
+def c_tokens(text):
+    return re.findall(r'"(?:\\.|[^"\\])*"|\w+|\S', re.sub(r"/\*.*?\*/", " ", text, flags=re.S))
+
+
+def example_of(path):
+    """The first literal display (.Bd ... .Ed) of the EXAMPLES section, unescaped."""
+    out, sh, inside = [], None, False
+    with open(path, encoding="utf-8") as f:
+        for raw in f:
+            line = raw.rstrip("\n")
+            t = tokens(line[1:]) if line.startswith(".") else []
+            if inside:
+                if t and t[0] == "Ed":
+                    break
+                out.append(line.replace("\\e", "\\").replace("\\&", ""))
+            elif t and t[0] == "Sh":
+                sh = " ".join(t[1:]).upper()
+            elif t and t[0] == "Bd" and sh == "EXAMPLES":
+                inside = True
+    return "\n".join(out)
+
+
 # ------------------------------------------------------------------ comparison
 
 def compare(what, listed, documented, where, errors):
@@ -256,6 +281,7 @@ def main():
     ap.add_argument("--cofferd", required=True)
     ap.add_argument("--cofferctl", required=True)
     ap.add_argument("--man", required=True)
+    ap.add_argument("--example", required=True)
     a = ap.parse_args()
 
     rc, cofferd_help = run([a.cofferd, "--help"])
@@ -278,12 +304,20 @@ def main():
 
     self_check(cofferd_help, ctl_help, sub_helps, pages)
     errors, d_opts, c_global, cmds = check(cofferd_help, ctl_help, sub_helps, pages)
+    with open(a.example, encoding="utf-8") as f:
+        want = c_tokens(f.read())
+    got = c_tokens(example_of(os.path.join(a.man, "coffer-plugin.7")))
+    if got != want:
+        at = next((i for i, (x, y) in enumerate(zip(got, want)) if x != y), min(len(got), len(want)))
+        errors.append(f"coffer-plugin.7 EXAMPLES: the example is not {a.example} (token {at}: "
+                      f"{' '.join(got[at:at + 6])!r} in the page, {' '.join(want[at:at + 6])!r} in the file)")
     for e in errors:
         print("FAIL " + e)
     if errors:
-        print(f"{len(errors)} difference(s) between --help and man/ (see the header of {sys.argv[0]})")
+        print(f"{len(errors)} difference(s) between man/ and what it documents (see the header of {sys.argv[0]})")
         return 1
     print(f"ok cofferd.8: {len(d_opts)} options, as `cofferd --help`")
+    print(f"ok coffer-plugin.7: its example is {os.path.basename(a.example)} ({len(want)} C tokens)")
     print(f"ok cofferctl.1: {len(c_global)} global options and {len(cmds)} commands "
           f"({', '.join(f'{c} {len(v)}' for c, v in sorted(cmds.items()))}), as `cofferctl --help`"
           + (f" and `cofferctl {' '.join(sorted(sub_helps))} --help`" if sub_helps else ""))
