@@ -55,3 +55,4 @@ EXTRA_DIST += contrib/examples/hello/hello.c contrib/build contrib/check contrib
 # material) and every tracked source has its SPDX line (contrib/spdx-headers).
 TESTS += tests/repo_refs.sh
 EXTRA_DIST += tests/repo_refs.sh contrib/spdx-headers
+EXTRA_DIST += docs/kafka-contract.md docs/plugin-guide.md docs/operations.md

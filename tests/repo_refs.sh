@@ -123,7 +123,7 @@ findings = []
 def finding(rel, n, what):
     findings.append("%s:%d: %s" % (rel, n, what))
 
-DOCREF = re.compile(r"(?<![\w.-])((?:docs/)?[\w.-]+\.md)#([\w-]+)")
+DOCREF = re.compile(r"(?<![\w.-])((?:\.\./|[\w.-]+/)*[\w.-]+\.md)#([\w-]+)")
 MDLINK = re.compile(r"\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
 IDREF = re.compile(r"\b((?:OP|RP|DP)-\d+)\b")
 
@@ -150,9 +150,12 @@ for rel in files:
                 finding(rel, n, "decision id %s is defined nowhere in docs/" % m.group(1))
         for m in DOCREF.finditer(line):
             doc, a = m.group(1), m.group(2)
-            if not doc.startswith("docs/"):
-                cand = os.path.normpath(os.path.join(os.path.dirname(rel), doc))
-                doc = cand if cand in fileset else "docs/" + doc
+            # relative to the citing file, else to the top, else a file of docs/
+            for cand in (os.path.normpath(os.path.join(os.path.dirname(rel), doc)),
+                         os.path.normpath(doc), "docs/" + doc):
+                if cand in fileset:
+                    doc = cand
+                    break
             if doc not in fileset:
                 finding(rel, n, "cites %s, which is not in the tree" % m.group(0))
             elif not has_anchor(doc, a):
