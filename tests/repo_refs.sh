@@ -4,7 +4,7 @@
 # tarball) must not cite documents it does not ship: no path to the reference
 # material the project was built from, no "§n" section numbers of outside
 # documents, no markdown link to a missing file or heading, no decision id
-# (OP-n, RP-n, DP-n) that docs/ does not define. It also runs contrib/spdx-headers
+# (OP-n, RP-n, DP-n, K-n) that docs/ does not define. It also runs contrib/spdx-headers
 # (every tracked source has its SPDX line); outside a git checkout (make distcheck
 # runs from the tarball) that part is skipped, since only tracked files count.
 #
@@ -40,8 +40,8 @@ GENERATED = re.compile(r"(^|/)(Makefile\.in|configure|aclocal\.m4|config\.h\.in~
 def walk_files():
     files = []
     for d, dirs, names in os.walk(top):
-        dirs[:] = [x for x in dirs if not x.startswith((".git", "_build", "autom4te", ".deps",
-                                                           ".libs"))]
+        dirs[:] = [x for x in dirs if not x.startswith((".git", "_build", "_inst", "autom4te",
+                                                           ".deps", ".libs"))]
         for n in names:
             rel = os.path.relpath(os.path.join(d, n), top)
             if not GENERATED.search(rel):
@@ -125,7 +125,7 @@ def finding(rel, n, what):
 
 DOCREF = re.compile(r"(?<![\w.-])((?:\.\./|[\w.-]+/)*[\w.-]+\.md)#([\w-]+)")
 MDLINK = re.compile(r"\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
-IDREF = re.compile(r"\b((?:OP|RP|DP)-\d+)\b")
+IDREF = re.compile(r"\b((?:OP|RP|DP|K)-\d+)\b")
 
 for rel in files:
     if rel.startswith(SKIP):
