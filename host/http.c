@@ -352,7 +352,7 @@ static struct http_thread *thread_state(void)
 	return t;
 }
 
-/* rest.md's tenant rule: 0, or the 1-based index of the first bad header. */
+/* docs/rest.md#tenant-headers: 0, or the 1-based index of the first bad header. */
 static int tenant_headers(struct MHD_Connection *c, struct coffer_tenant *t)
 {
 	return router_tenant_headers(MHD_lookup_connection_value(c, MHD_HEADER_KIND, "TENANT_ID"),

@@ -65,7 +65,7 @@ size_t router_clean(const char *path, char *out, size_t cap);
 enum router_answer router_lookup(const struct router *r, const char *method, const char *path,
                                  struct router_match *m);
 
-/* rest.md's tenant rule for the four request headers (NULL = absent): TENANT_ID
+/* docs/rest.md#tenant-headers, for the four request headers (NULL = absent): TENANT_ID
  * any form cu_uuid_parse_lenient takes, REGION non-empty and shorter than
  * t->region, MAJOR_VERSION and MINOR_VERSION integers truncated to 16 bits.
  * 0 with @p t filled, or the 1-based index of the first bad header (400). */

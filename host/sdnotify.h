@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* host/sdnotify.h: telling systemd (Type=notify, sd_notify(3)) how start-up and stop
  * go. Built with libsystemd (configure --with-systemd, the default when pkg-config
  * finds it), each call sends one datagram to $NOTIFY_SOCKET, and does nothing when

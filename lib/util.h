@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* lib/util.h: small pure helpers shared by the host, the plugins and cofferctl
  * (linked statically as libcoffer_util; never installed). Strict JSON field
- * readers with the decoding rules of inventory.md 2.5 / drops.md 2.4, RFC 3339
+ * readers with the decoding rules of docs/kafka-contract.md#json-as-read, RFC 3339
  * time, canonical UUIDs, the 8-byte message keys. */
 #ifndef COFFER_UTIL_H
 #define COFFER_UTIL_H

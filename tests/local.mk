@@ -39,6 +39,7 @@ include tests/plugins/drop/local.mk
 endif
 
 include tests/integration/local.mk
+include tests/man/local.mk
 
 # What `make check` needs from the tarball (make distcheck runs the suite from it):
 # the per-test MariaDB wrapper, the private server script, the probe's migration.
@@ -50,3 +51,9 @@ EXTRA_DIST += contrib/examples/hello/hello.c contrib/build contrib/check contrib
 	contrib/grafana/coffer.json tests/fuzz/make-corpus \
 	docs/architecture.md docs/configuration.md docs/embedded-kafka.md docs/http.md \
 	docs/observability.md docs/rest.md docs/testing.md
+
+# The repository cites only what it contains (docs/, no outside reference
+# material) and every tracked source has its SPDX line (contrib/spdx-headers).
+TESTS += tests/repo_refs.sh
+EXTRA_DIST += tests/repo_refs.sh contrib/spdx-headers
+EXTRA_DIST += docs/kafka-contract.md docs/plugin-guide.md docs/operations.md

@@ -1,11 +1,11 @@
 -- SPDX-License-Identifier: MIT
--- contrib/templates/sample.sql: a small item-template set for one tenant (inventory.md 6.2).
+-- contrib/templates/sample.sql: a small item-template set for one tenant (docs/kafka-contract.md#item-templates).
 --
 -- The tenant is the session variable @tenant. Either set it in front of this file:
 --   { echo "SET @tenant = '11111111-1111-4111-8111-111111111111';"; cat contrib/templates/sample.sql; } |
 --     mariadb -h 127.0.0.1 -P PORT -u coffer -pcoffer coffer
 -- or edit the default below. Re-loading is safe: rows are upserted (ON DUPLICATE KEY UPDATE).
--- Columns left out take their defaults (0 / NULL), which are the spec's defaults too.
+-- Columns left out take their defaults (0 / NULL), which are the contract's defaults too.
 SET @tenant = LOWER(IFNULL(@tenant, '11111111-1111-4111-8111-111111111111'));
 
 -- Equipment: islot code and name, worn positions (first = default), base stats, scroll slots.

@@ -53,7 +53,7 @@ int asset_sql_insert(coffer_txn *txn, const char *tenant, struct coffer_asset *a
 int asset_sql_delete(coffer_txn *txn, const char *tenant, uint32_t id);
 int asset_sql_move(coffer_txn *txn, const char *tenant, uint32_t id, int16_t slot);
 int asset_sql_set_quantity(coffer_txn *txn, const char *tenant, uint32_t id, uint32_t quantity);
-/* Overwrite the equipment attributes equipable UPDATED carries (§12 step 4). */
+/* Overwrite the equipment attributes equipable UPDATED carries (kafka-contract.md#equipable-updated step 4). */
 int asset_sql_update_equipment(coffer_txn *txn, const char *tenant, const struct coffer_asset *a);
 
 int asset_sql_template(coffer_txn *txn, const char *tenant, uint32_t template_id,

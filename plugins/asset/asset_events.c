@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* plugins/asset/asset_events.c: the event builders of inventory.md §4.1 (asset), §4.2
- * (compartment) and §4.3 (inventory), fields in the spec's order, keyed by characterId, and the
+/* plugins/asset/asset_events.c: the event builders of kafka-contract.md#asset-status-events (asset), kafka-contract.md#compartment-status-events
+ * (compartment) and kafka-contract.md#inventory-status-events (inventory), fields in the contract's order, keyed by characterId, and the
  * FEATURE_DISABLED refusal every compartment-command plugin registers. */
 #include "asset.h"
 
@@ -19,7 +19,7 @@ static json_t *json_u64(uint64_t v)
 	return json_integer(v > INT64_MAX ? INT64_MAX : (json_int_t)v);
 }
 
-/* cashId is the one number written as a JSON string (§2.4). */
+/* cashId is the one number written as a JSON string (kafka-contract.md#json-as-written). */
 static json_t *json_cash_id(int64_t v)
 {
 	char buf[24];
@@ -37,7 +37,7 @@ static int emit(coffer_txn *txn, const char *topic, uint32_t key, json_t *v)
 
 /* ------------------------------------------------------------------ referenceData */
 
-/* The equipable fields of §4.1.2 after ownerId/cashId; @p zero writes the cash-equipable form. */
+/* The equipable fields of kafka-contract.md#referencedata after ownerId/cashId; @p zero writes the cash-equipable form. */
 static void equip_fields(json_t *o, const struct coffer_asset *a, bool zero)
 {
 	static const char *const names[16] = {
@@ -55,7 +55,7 @@ static void equip_fields(json_t *o, const struct coffer_asset *a, bool zero)
 	json_object_set_new(o, "level", json_integer(zero ? 0 : a->level));
 	json_object_set_new(o, "experience", json_integer(zero ? 0 : a->experience));
 	json_object_set_new(o, "hammersApplied", json_integer(zero ? 0 : a->hammers_applied));
-	/* The real expiry is body.expiration; this one is always the zero time (§4.1.2). */
+	/* The real expiry is body.expiration; this one is always the zero time (kafka-contract.md#referencedata). */
 	json_object_set_new(o, "expiration", cu_json_time(CU_ZERO_TIME_US));
 }
 
@@ -258,7 +258,7 @@ int asset_ev_inventory(coffer_txn *txn, uint32_t character_id, const char *type_
 
 /* ------------------------------------------------------------------ FEATURE_DISABLED */
 
-/* The five types whose effective transaction id may come from the body (§3.1). */
+/* The five types whose effective transaction id may come from the body (kafka-contract.md#compartment-command-envelope). */
 static bool body_txn_type(const char *type)
 {
 	static const char *const types[] = {"REQUEST_RESERVE", "CONSUME", "CANCEL_RESERVATION",
@@ -276,7 +276,7 @@ enum coffer_outcome asset_ev_refuse_disabled(coffer_ctx *ctx, coffer_txn *txn,
 	(void)ud;
 	struct coffer_compartment_cmd cmd;
 	unsigned flags = COFFER_CMD_ANY_TYPE | (body_txn_type(msg->type) ? COFFER_CMD_BODY_TXN : 0);
-	/* Only undecodable input is refused as such; the switch answers everything else (§4.2). */
+	/* Only undecodable input is refused as such; the switch answers everything else (kafka-contract.md#compartment-status-events). */
 	if (asset_svc_cmd_decode(msg, flags, &cmd) == COFFER_CMD_UNDECODABLE)
 		return H->reject(txn, "%s", cmd.err);
 	struct coffer_evctx ev = {cmd.transaction_id, cmd.character_id, NULL};

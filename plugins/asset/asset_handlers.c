@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* plugins/asset/asset_handlers.c: one function per message type the asset plugin handles:
- * CREATE_ASSET (§9.10), DESTROY (§9.7), RECHARGE (§9.11), ACCEPT (§9.14), RELEASE (§9.15) on
- * COMMAND_TOPIC_COMPARTMENT and UPDATED (§12) on EVENT_TOPIC_EQUIPABLE_STATUS. Each follows the
+ * CREATE_ASSET (kafka-contract.md#create_asset), DESTROY (kafka-contract.md#destroy), RECHARGE (kafka-contract.md#recharge), ACCEPT (kafka-contract.md#accept), RELEASE (kafka-contract.md#release) on
+ * COMMAND_TOPIC_COMPARTMENT and UPDATED (kafka-contract.md#equipable-updated) on EVENT_TOPIC_EQUIPABLE_STATUS. Each follows the
  * locking protocol of include/coffer/svc/asset.h and decides (and logs) its own outcome. */
 #include "asset.h"
 
@@ -43,7 +43,7 @@ enum coffer_outcome asset_on_create_asset(coffer_ctx *ctx, coffer_txn *txn,
 	uint64_t rechargeable = cu_u64(&d, cmd.body, "rechargeable");
 	if (d.bad)
 		return H->reject(txn, "CREATE_ASSET: %s", d.err);
-	/* Checks (§9.10, OP-20): the template's type must be the command's. */
+	/* Checks (kafka-contract.md#create_asset, OP-20): the template's type must be the command's. */
 	uint8_t type = asset_rules_template_type(template_id);
 	if (type == 0 || type != cmd.inventory_type)
 		return H->reject(txn, "CREATE_ASSET: templateId %u is not of inventoryType %u",
@@ -89,7 +89,7 @@ enum coffer_outcome asset_on_create_asset(coffer_ctx *ctx, coffer_txn *txn,
 	}
 	if (rc != 0)
 		return FAIL(rc);
-	/* Which command fields each kind takes: the table of §9.10. */
+	/* Which command fields each kind takes: the table of kafka-contract.md#create_asset. */
 	a.expiration_us = expiration;
 	switch (a.kind) {
 	case COFFER_KIND_CONSUMABLE:
@@ -178,7 +178,7 @@ enum coffer_outcome asset_on_destroy(coffer_ctx *ctx, coffer_txn *txn,
 		return FAIL(rc);
 	struct coffer_evctx ev = {cmd.transaction_id, cmd.character_id, c.id};
 	uint32_t left;
-	/* removeAll and quantity 0 both mean "everything" (§9.7). */
+	/* removeAll and quantity 0 both mean "everything" (kafka-contract.md#destroy). */
 	if (asset_rules_destroy(&a, remove_all ? 0 : quantity, &left)) {
 		rc = asset_destroy_all(txn, tenant, &ev, &a);
 	} else {
@@ -237,7 +237,7 @@ enum coffer_outcome asset_on_recharge(coffer_ctx *ctx, coffer_txn *txn,
 
 /* ------------------------------------------------------------------ ACCEPT, RELEASE */
 
-/* The failure answer of ACCEPT / RELEASE (§9.14): the whole transaction carries only it, because
+/* The failure answer of ACCEPT / RELEASE (kafka-contract.md#accept): the whole transaction carries only it, because
  * both handlers decide before their first write. */
 static enum coffer_outcome answer_error(coffer_ctx *ctx, coffer_txn *txn,
                                         const struct coffer_compartment_cmd *cmd,
@@ -343,7 +343,7 @@ enum coffer_outcome asset_on_release(coffer_ctx *ctx, coffer_txn *txn,
 		return o;
 	int rc;
 	struct coffer_asset a;
-	/* body.assetId is matched against referenceId, not the asset id (§9.15). */
+	/* body.assetId is matched against referenceId, not the asset id (kafka-contract.md#release). */
 	rc = asset_sql_by_reference(txn, tenant, c.id, reference_id, &a);
 	if (rc == COFFER_ENOTFOUND)
 		return answer_error(ctx, txn, &cmd, c.id, code, "no asset with that referenceId");
@@ -392,7 +392,7 @@ enum coffer_outcome asset_on_equipable_updated(coffer_ctx *ctx, coffer_txn *txn,
 	if (id == 0)
 		return H->reject(txn, "equipable UPDATED: id 0");
 
-	/* §8.2: find it plainly, lock its compartment, read it again. */
+	/* kafka-contract.md#locking: find it plainly, lock its compartment, read it again. */
 	struct coffer_asset e;
 	int rc = asset_sql_equipable_by_reference(txn, tenant, id, &e);
 	if (rc == COFFER_ENOTFOUND) {
@@ -428,7 +428,7 @@ enum coffer_outcome asset_on_equipable_updated(coffer_ctx *ctx, coffer_txn *txn,
 	if ((rc = asset_sql_update_equipment(txn, tenant, &e)) != 0)
 		return FAIL(rc);
 	char tid[37];
-	H->uuid(tid); /* the topic carries no transaction id (§12 step 5) */
+	H->uuid(tid); /* the topic carries no transaction id (kafka-contract.md#equipable-updated step 5) */
 	struct coffer_evctx ev = {tid, c.character_id, c.id};
 	rc = asset_ev_updated(txn, &ev, &e);
 	return rc ? FAIL(rc) : COFFER_DONE;

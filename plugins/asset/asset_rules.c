@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* plugins/asset/asset_rules.c: the pure rules of the inventory model (inventory.md §5): template
+/* plugins/asset/asset_rules.c: the pure rules of the inventory model (kafka-contract.md#the-inventory-model): template
  * type and kind, slot max, free-slot search, merge condition and effect, DESTROY and RECHARGE
  * arithmetic. No host calls, so the unit tests link this file alone. */
 #include "asset_rules.h"

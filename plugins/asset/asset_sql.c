@@ -105,7 +105,7 @@ int asset_sql_compartment_list(coffer_txn *txn, const char *tenant, uint32_t cha
                                bool for_update, struct coffer_compartment out[5], size_t *n)
 {
 	struct comp_list l = {out, 0};
-	/* FOR UPDATE with ORDER BY locks in the order rows are read: ascending type (§8.2). */
+	/* FOR UPDATE with ORDER BY locks in the order rows are read: ascending type (kafka-contract.md#locking). */
 	int rc = H->sql_query(txn,
 	                      for_update ? "SELECT " COMPARTMENT_COLS " FROM compartments WHERE "
 	                                   "tenant_id = ? AND character_id = ? ORDER BY "
@@ -471,8 +471,9 @@ int asset_sql_insert(coffer_txn *txn, const char *tenant, struct coffer_asset *a
 	a->id = (uint32_t)r.insert_id;
 	a->created_at_us = now;
 	if (a->reference_id == 0) {
-		/* §7.2: reference_id = id in the same transaction, for the kinds that use the id.
-		 * A second statement: see README.md, "Statements per command", for why it stays. */
+		/* kafka-contract.md#inventory-tables: reference_id = id in the same transaction, for
+		 * the kinds that use the id. A second statement: see README.md, "Statements per
+		 * command", for why it stays. */
 		rc = H->sql_exec(txn,
 		                 "UPDATE assets FORCE INDEX (PRIMARY) SET reference_id = id WHERE "
 		                 "tenant_id = ? AND id = ?",

@@ -32,7 +32,7 @@ enum coffer_cmd_status asset_svc_cmd_decode(const struct coffer_msg *msg, unsign
 		snprintf(out->err, sizeof out->err, "%s", d.err);
 		return COFFER_CMD_UNDECODABLE;
 	}
-	/* §3.1: older producers filled only the body's copy. */
+	/* kafka-contract.md#compartment-command-envelope: older producers filled only the body's copy. */
 	bool env_nil = strcmp(env_tid, CU_NIL_UUID) == 0;
 	memcpy(out->transaction_id, env_nil ? body_tid : env_tid, 37);
 	if (out->character_id == 0) {
@@ -107,13 +107,13 @@ int asset_svc_from_template(coffer_txn *txn, const char *tenant, uint32_t templa
 	if (rc != 0)
 		return rc;
 	if (kind == COFFER_KIND_EQUIPABLE) {
-		/* §6.2: the equipables service could not build an unknown template either. */
+		/* kafka-contract.md#item-templates: the equipables service could not build an unknown template either. */
 		if (!t.found)
 			return COFFER_ENOTFOUND;
 		out->stats = t.stats;
 		return 0;
 	}
-	/* Pet defaults of §9.10 (OP-20). */
+	/* Pet defaults of kafka-contract.md#create_asset (OP-20). */
 	out->owner_id = character_id;
 	asset_rules_utf8_prefix(t.name, strlen(t.name), ASSET_NAME_CHARS, out->pet_name,
 	                        sizeof out->pet_name);
@@ -127,7 +127,7 @@ int asset_svc_from_template(coffer_txn *txn, const char *tenant, uint32_t templa
 int asset_svc_cash_item(coffer_txn *txn, const char *tenant, uint32_t id,
                         struct coffer_cash_item *out)
 {
-	/* A cash-shop plugin takes over when it provides the service (§7.5). */
+	/* A cash-shop plugin takes over when it provides the service (kafka-contract.md#inventory-tables). */
 	const struct coffer_svc_cashitem *c =
 		H->lookup(H->txn_ctx(txn), COFFER_SVC_CASHITEM_NAME, COFFER_SVC_CASHITEM_VERSION);
 	if (c && c->get)
@@ -145,7 +145,8 @@ static int svc_swap_known(coffer_txn *txn, const char *tenant, uint32_t asset_id
 	if (from == to)
 		return 0;
 	int rc;
-	/* The unique slot key forbids two rows in one slot even for a moment (§5.3). */
+	/* The unique slot key forbids two rows in one slot even for a moment
+	 * (kafka-contract.md#slots). */
 	if (occupant && (rc = asset_sql_move(txn, tenant, occupant, COFFER_SLOT_TEMP)) != 0)
 		return rc;
 	if ((rc = asset_sql_move(txn, tenant, asset_id, to)) != 0)

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* plugins/compartment/compartment.c: the compartment plugin's table of contents. It creates and
- * deletes a character's inventory (EVENT_TOPIC_CHARACTER_STATUS CREATED / DELETED, inventory.md
- * §10) and handles EQUIP, UNEQUIP, MOVE, INCREASE_CAPACITY, MERGE and SORT on
- * COMMAND_TOPIC_COMPARTMENT (§9), each with the asset service's FEATURE_DISABLED refusal (§4.2),
+ * deletes a character's inventory (EVENT_TOPIC_CHARACTER_STATUS CREATED / DELETED,
+ * kafka-contract.md#character-events) and handles EQUIP, UNEQUIP, MOVE, INCREASE_CAPACITY, MERGE and SORT on
+ * COMMAND_TOPIC_COMPARTMENT (kafka-contract.md#compartment-commands), each with the asset service's FEATURE_DISABLED refusal (kafka-contract.md#compartment-status-events),
  * and serves the inventory and compartment REST routes (compartment_rest.c, docs/rest.md).
  * It owns no table: compartments and assets belong to the asset plugin, reached only through
  * its "asset" service v1 (include/coffer/svc/asset.h). */
@@ -60,7 +60,7 @@ static int compartment_init(coffer_ctx *ctx, const struct coffer_host *host)
 		rc = host->on_message(ctx, COMPARTMENT_CHARACTER_TOPIC, "DELETED",
 		                      compartment_on_character_deleted, c);
 	/* An event topic has no one to answer: no refusal there. Every command type gets the
-	 * service's FEATURE_DISABLED answer (§4.2). */
+	 * service's FEATURE_DISABLED answer (kafka-contract.md#compartment-status-events). */
 	for (size_t i = 0; rc == 0 && i < sizeof compartment_commands / sizeof compartment_commands[0];
 	     i++) {
 		rc = host->on_message(ctx, COFFER_TOPIC_COMPARTMENT_COMMAND, compartment_commands[i].type,

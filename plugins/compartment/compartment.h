@@ -22,12 +22,12 @@ struct compartment {
 	struct crest_opts rest;             /* how the REST routes write assets (init) */
 };
 
-/* Log one INFO line for a business failure and return COFFER_DONE (§2.6: no change, no
+/* Log one INFO line for a business failure and return COFFER_DONE (kafka-contract.md#processing-model: no change, no
  * event). The caller has written nothing yet. */
 enum coffer_outcome compartment_fail(const struct compartment *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* ---- compartment_commands.c: COMMAND_TOPIC_COMPARTMENT (§9) ---- */
+/* ---- compartment_commands.c: COMMAND_TOPIC_COMPARTMENT (kafka-contract.md#compartment-commands) ---- */
 
 enum coffer_outcome compartment_on_equip(coffer_ctx *ctx, coffer_txn *txn,
                                          const struct coffer_msg *msg, void *ud);
@@ -42,7 +42,7 @@ enum coffer_outcome compartment_on_merge(coffer_ctx *ctx, coffer_txn *txn,
 enum coffer_outcome compartment_on_sort(coffer_ctx *ctx, coffer_txn *txn,
                                         const struct coffer_msg *msg, void *ud);
 
-/* ---- compartment_character.c: EVENT_TOPIC_CHARACTER_STATUS (§10) ---- */
+/* ---- compartment_character.c: EVENT_TOPIC_CHARACTER_STATUS (kafka-contract.md#character-events) ---- */
 
 enum coffer_outcome compartment_on_character_created(coffer_ctx *ctx, coffer_txn *txn,
                                                      const struct coffer_msg *msg, void *ud);

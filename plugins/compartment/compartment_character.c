@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* plugins/compartment/compartment_character.c: the character lifecycle on
- * EVENT_TOPIC_CHARACTER_STATUS (inventory.md §10): CREATED makes the five compartments of a new
+ * EVENT_TOPIC_CHARACTER_STATUS (kafka-contract.md#character-events): CREATED makes the five compartments of a new
  * character, DELETED removes every asset and compartment of one, each with its events in a
  * fixed order (OP-23). The topic carries no transaction id: both mint one per message. */
 #include "compartment.h"
@@ -9,8 +9,8 @@
 
 #define FAIL(rc) coffer_asset_outcome(rc)
 
-/* §3.2: characterId, worldId (ignored) and body; CREATED's body.name is ignored but still has
- * to be a string for the message to be decodable (§2.5). */
+/* kafka-contract.md#character-status-events: characterId, worldId (ignored) and body; CREATED's body.name is ignored but still has
+ * to be a string for the message to be decodable (kafka-contract.md#json-as-read). */
 static bool decode(const struct compartment *c, coffer_txn *txn, const struct coffer_msg *msg,
                    bool created, uint32_t *character_id)
 {
@@ -33,14 +33,14 @@ static bool decode(const struct compartment *c, coffer_txn *txn, const struct co
 
 /* ------------------------------------------------------------------ CREATED */
 
-/* Steps 2-4 of §10.1, shared with POST inventory (compartment_rest.c): the five compartments,
+/* Steps 2-4 of kafka-contract.md#character-created, shared with POST inventory (compartment_rest.c): the five compartments,
  * their CREATED events, then inventory CREATED. *existed tells that the character already had
  * a compartment (OP-23: then nothing is written). */
 int compartment_inventory_create(const struct compartment *c, coffer_txn *txn, const char *tenant,
                                  uint32_t character_id, bool *existed)
 {
 	const struct coffer_svc_asset *S = c->svc;
-	/* OP-23: any compartment at all means the inventory exists. No lock is needed (§8.2): a
+	/* OP-23: any compartment at all means the inventory exists. No lock is needed (kafka-contract.md#locking): a
 	 * concurrent CREATED loses on the unique key below, retries and then stops here. */
 	struct coffer_compartment existing[5];
 	size_t n;
@@ -94,7 +94,7 @@ static int delete_compartment(const struct compartment *c, coffer_txn *txn, cons
 	const struct coffer_svc_asset *S = c->svc;
 	struct coffer_asset_list list = {0};
 	int rc = S->asset_list(txn, tenant, ev->compartment_id, &list);
-	/* Ascending slot: worn items first (§10.2). Reservations go with their asset. */
+	/* Ascending slot: worn items first (kafka-contract.md#character-deleted). Reservations go with their asset. */
 	for (size_t i = 0; rc == 0 && i < list.n; i++) {
 		rc = S->asset_delete(txn, tenant, list.v[i].id);
 		if (rc == 0)
@@ -108,7 +108,7 @@ static int delete_compartment(const struct compartment *c, coffer_txn *txn, cons
 	return rc;
 }
 
-/* Steps 1-3 of §10.2, shared with DELETE inventory (compartment_rest.c): every asset and
+/* Steps 1-3 of kafka-contract.md#character-deleted, shared with DELETE inventory (compartment_rest.c): every asset and
  * compartment with their DELETED events, then inventory DELETED (also for no compartment). */
 int compartment_inventory_delete(const struct compartment *c, coffer_txn *txn, const char *tenant,
                                  uint32_t character_id)
@@ -116,7 +116,7 @@ int compartment_inventory_delete(const struct compartment *c, coffer_txn *txn, c
 	const struct coffer_svc_asset *S = c->svc;
 	char t[37];
 	c->host->uuid(t);
-	/* The only handler holding several compartments: locked in ascending type (§8.2). */
+	/* The only handler holding several compartments: locked in ascending type (kafka-contract.md#locking). */
 	struct coffer_compartment comps[5];
 	size_t n;
 	int rc = S->compartment_list(txn, tenant, character_id, true, comps, &n);
@@ -124,7 +124,7 @@ int compartment_inventory_delete(const struct compartment *c, coffer_txn *txn, c
 		struct coffer_evctx ev = {t, character_id, comps[i].id};
 		rc = delete_compartment(c, txn, tenant, &ev);
 	}
-	/* Emitted even when the character had no compartment (reference behaviour, §10.2). */
+	/* Emitted even when the character had no compartment (reference behaviour, kafka-contract.md#character-deleted). */
 	if (rc == 0)
 		rc = S->emit_inventory(txn, character_id, "DELETED");
 	return rc;

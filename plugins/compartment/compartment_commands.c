@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* plugins/compartment/compartment_commands.c: one handler per COMMAND_TOPIC_COMPARTMENT type of
- * the compartment plugin: EQUIP (§9.1), UNEQUIP (§9.2), MOVE (§9.3), INCREASE_CAPACITY (§9.9),
- * MERGE (§9.12) and SORT (§9.13). Each follows the locking protocol of the asset service header:
+ * the compartment plugin: EQUIP (kafka-contract.md#equip), UNEQUIP (kafka-contract.md#unequip), MOVE (kafka-contract.md#move), INCREASE_CAPACITY (kafka-contract.md#increase_capacity),
+ * MERGE (kafka-contract.md#merge) and SORT (kafka-contract.md#sort). Each follows the locking protocol of the asset service header:
  * decode and validate (REJECT), lock the compartment row, decide on the locked state, and only
  * then write and emit, so a business failure returns DONE with nothing written. */
 #include "compartment.h"
@@ -15,7 +15,7 @@
 /* The outcome of a service call that failed for a reason other than a business one. */
 #define FAIL(rc) coffer_asset_outcome(rc)
 
-/* Decode the envelope (§3.1, §9.0); REJECT with the reason unless it is good. None of these six
+/* Decode the envelope (kafka-contract.md#compartment-command-envelope, kafka-contract.md#common-command-rules); REJECT with the reason unless it is good. None of these six
  * types has a failure event, so an invalid envelope is bad input too. */
 static bool decode(const struct compartment *c, coffer_txn *txn, const struct coffer_msg *msg,
                    unsigned flags, struct coffer_compartment_cmd *cmd)
@@ -58,7 +58,7 @@ enum coffer_outcome compartment_on_equip(coffer_ctx *ctx, coffer_txn *txn,
 	const struct coffer_svc_asset *S = c->svc;
 	const char *tenant = msg->tenant->id;
 	struct coffer_compartment_cmd cmd;
-	/* §3.1: EQUIP always works on type 1, whatever inventoryType says. */
+	/* kafka-contract.md#compartment-command-envelope: EQUIP always works on type 1, whatever inventoryType says. */
 	if (!decode(c, txn, msg, COFFER_CMD_ANY_TYPE, &cmd))
 		return COFFER_REJECT;
 	struct cu_dec d = {0};
@@ -302,7 +302,7 @@ enum coffer_outcome compartment_on_increase_capacity(coffer_ctx *ctx, coffer_txn
 		return FAIL(rc);
 	uint32_t capacity = compartment_rules_capacity(comp.capacity, amount);
 	struct coffer_evctx ev = {cmd.transaction_id, cmd.character_id, comp.id};
-	/* §9.9: the event goes out even when nothing changed (amount 0, already 96). */
+	/* kafka-contract.md#increase_capacity: the event goes out even when nothing changed (amount 0, already 96). */
 	if (capacity != comp.capacity)
 		rc = S->compartment_set_capacity(txn, tenant, comp.id, capacity);
 	if (rc == 0)
@@ -344,7 +344,7 @@ static void bag_free(const struct compartment *c, struct bag *bag)
 	bag->n = 0;
 }
 
-/* Compaction (§9.12.1): every bag asset to slot k in its order, one MOVED per asset moved. */
+/* Compaction (kafka-contract.md#compaction): every bag asset to slot k in its order, one MOVED per asset moved. */
 static int bag_compact(const struct compartment *c, coffer_txn *txn, const char *tenant,
                        const struct coffer_evctx *ev, struct bag *bag)
 {
@@ -401,7 +401,7 @@ static int merge_pair(void *ud, size_t dst, size_t src)
 		return rc;
 	if (!gone)
 		return COMPARTMENT_MERGE_PARTIAL;
-	/* The rebuilt list of §9.12 is this one without S: nothing else changed. */
+	/* The rebuilt list of kafka-contract.md#merge is this one without S: nothing else changed. */
 	memmove(&bag->v[src], &bag->v[src + 1], (bag->n - src - 1) * sizeof *bag->v);
 	bag->n--;
 	return COMPARTMENT_MERGE_FULL;
@@ -456,7 +456,7 @@ enum coffer_outcome compartment_on_merge(coffer_ctx *ctx, coffer_txn *txn,
 					rc = compartment_need_template(c->svc, txn, msg, bag.v[k], bag.v[i]);
 				break;
 			}
-	/* An EQUIP compartment never merges (§5.7 rule 1): merge_check says so for every pair. */
+	/* An EQUIP compartment never merges (kafka-contract.md#stacking-and-merging rule 1): merge_check says so for every pair. */
 	struct merge_pass m = {c, txn, tenant, &ev, comp.type, &bag};
 	if (rc == 0)
 		rc = compartment_rules_merge_pass(bag.n, merge_pair, &m);
@@ -499,7 +499,7 @@ enum coffer_outcome compartment_on_sort(coffer_ctx *ctx, coffer_txn *txn,
 			struct coffer_asset **to = &bag.v[swaps[k].to - 1], **from = &bag.v[swaps[k].from - 1];
 			struct coffer_asset *a = *from;
 			/* asset_swap parks the asset at the target and puts it into the vacated slot:
-			 * one MOVED, for the mover only (§4.1). */
+			 * one MOVED, for the mover only (kafka-contract.md#asset-status-events). */
 			rc = c->svc->asset_swap(txn, tenant, comp.id, a->id, swaps[k].from, swaps[k].to, NULL);
 			if (rc == 0)
 				rc = c->svc->emit_asset_moved(txn, &ev, a, swaps[k].to, swaps[k].from);

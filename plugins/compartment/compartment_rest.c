@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* plugins/compartment/compartment_rest.c: the inventory routes of the REST API (docs/rest.md
- * §3-§8) and their documents. The builders at the top are pure (row structs in, jansson out);
+/* plugins/compartment/compartment_rest.c: the inventory routes of the REST API (docs/rest.md#routes) and their documents. The builders at the top are pure (row structs in, jansson out);
  * the handlers below parse the path, read through the asset service and answer. GET handlers
  * run in the host's read-only snapshot, so one document never mixes two states of a
  * compartment; POST and DELETE run the character lifecycle's own code (compartment_character.c)
@@ -108,7 +107,7 @@ static bool stackable(enum coffer_asset_kind k)
 	       k == COFFER_KIND_CASH;
 }
 
-/* Today's flattened keys (docs/rest.md "two generations"): none of them is a seed key, and
+/* Today's flattened keys (docs/rest.md#assets-the-classic-shape-and-todays-keys-in-one-object): none of them is a classic key, and
  * both generations of callers ignore keys they do not know, so one object serves both. */
 static void put_flattened(json_t *o, const struct coffer_asset *a)
 {
@@ -586,7 +585,7 @@ static enum coffer_outcome inventory_answer(const struct compartment *c, coffer_
 	return rc ? coffer_asset_outcome(rc) : COFFER_DONE;
 }
 
-/* GET /api/characters/{characterId}/inventory (§3) */
+/* GET /api/characters/{characterId}/inventory (kafka-contract.md#compartment-command-envelope) */
 static enum coffer_outcome on_get_inventory(coffer_ctx *ctx, coffer_txn *txn,
                                             const struct coffer_http_req *req,
                                             struct coffer_http_resp *resp, void *ud)
@@ -599,7 +598,7 @@ static enum coffer_outcome on_get_inventory(coffer_ctx *ctx, coffer_txn *txn,
 	return inventory_answer(c, txn, req->tenant->id, character_id, resp);
 }
 
-/* POST /api/characters/{characterId}/inventory (§4): character CREATED's effects; an existing
+/* POST /api/characters/{characterId}/inventory (kafka-contract.md#asset-status-events): character CREATED's effects; an existing
  * compartment of any type is an error (RP-5). */
 static enum coffer_outcome on_post_inventory(coffer_ctx *ctx, coffer_txn *txn,
                                              const struct coffer_http_req *req,
@@ -620,7 +619,7 @@ static enum coffer_outcome on_post_inventory(coffer_ctx *ctx, coffer_txn *txn,
 	return inventory_answer(c, txn, req->tenant->id, character_id, resp);
 }
 
-/* DELETE /api/characters/{characterId}/inventory (§5): character DELETED's effects; 200 with an
+/* DELETE /api/characters/{characterId}/inventory (kafka-contract.md#the-inventory-model): character DELETED's effects; 200 with an
  * empty body, also when there was nothing to delete. */
 static enum coffer_outcome on_delete_inventory(coffer_ctx *ctx, coffer_txn *txn,
                                                const struct coffer_http_req *req,
@@ -657,7 +656,7 @@ static enum coffer_outcome compartment_answer(const struct compartment *c, coffe
 	return rc ? coffer_asset_outcome(rc) : COFFER_DONE;
 }
 
-/* GET /api/characters/{characterId}/inventory/compartments/{compartmentId} (§6). The
+/* GET /api/characters/{characterId}/inventory/compartments/{compartmentId} (kafka-contract.md#item-templates). The
  * character is parsed but not checked against the compartment (RP-6, as the reference). */
 static enum coffer_outcome on_get_compartment(coffer_ctx *ctx, coffer_txn *txn,
                                               const struct coffer_http_req *req,
@@ -680,7 +679,7 @@ static enum coffer_outcome on_get_compartment(coffer_ctx *ctx, coffer_txn *txn,
 	return compartment_answer(c, txn, req->tenant->id, &comp, resp);
 }
 
-/* GET /api/characters/{characterId}/inventory/compartments?type=T (§7). */
+/* GET /api/characters/{characterId}/inventory/compartments?type=T (kafka-contract.md#inventory-tables). */
 static enum coffer_outcome on_get_compartment_by_type(coffer_ctx *ctx, coffer_txn *txn,
                                                       const struct coffer_http_req *req,
                                                       struct coffer_http_resp *resp, void *ud)
@@ -707,7 +706,7 @@ static enum coffer_outcome on_get_compartment_by_type(coffer_ctx *ctx, coffer_tx
 	              character_id, (int)type);
 }
 
-/* GET /api/characters/{characterId}/inventory/compartments/{compartmentId}/assets (§8): an
+/* GET /api/characters/{characterId}/inventory/compartments/{compartmentId}/assets (kafka-contract.md#locking): an
  * unknown compartment lists nothing. */
 static enum coffer_outcome on_get_assets(coffer_ctx *ctx, coffer_txn *txn,
                                          const struct coffer_http_req *req,
@@ -760,7 +759,7 @@ int compartment_rest_register(struct compartment *c)
 		return 0;
 	}
 	c->rest.kind_name = c->svc->kind_name;
-	/* Today's flattened asset keys next to the seed's (docs/rest.md): on unless set off. */
+	/* Today's flattened asset keys next to the classic ones (docs/rest.md): on unless set off. */
 	const char *f = h->config(c->ctx, "rest_flattened", "on");
 	c->rest.flattened = !(strcmp(f, "off") == 0 || strcmp(f, "false") == 0 || strcmp(f, "0") == 0);
 	int rc = 0;

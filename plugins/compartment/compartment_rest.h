@@ -22,11 +22,11 @@ struct crest_opts {
 	bool flattened;
 };
 
-/* The seed-era referenceData object of @p a for its kind (every key, zero values included). */
+/* The classic referenceData object of @p a for its kind (every key, zero values included). */
 json_t *crest_reference_data(const struct coffer_asset *a);
 
 /* One `assets` resource: id as a decimal string; attributes slot, templateId, expiration,
- * referenceId, referenceType, referenceData (seed), then today's flattened keys that do not
+ * referenceId, referenceType, referenceData (classic), then today's flattened keys that do not
  * clash with them (createdAt, quantity, ownerId, ...) unless o->flattened is false. */
 json_t *crest_asset(const struct coffer_asset *a, const struct crest_opts *o);
 

@@ -21,13 +21,13 @@ uint32_t compartment_rules_capacity(uint32_t capacity, uint32_t amount)
 	return want < capacity ? capacity : (uint32_t)want;
 }
 
-/* §5.5: no islot mapping (NULL column) or an unknown one both mean PET_EQUIP. */
+/* kafka-contract.md#equip-positions: no islot mapping (NULL column) or an unknown one both mean PET_EQUIP. */
 static bool pet_equip_name(const char *name)
 {
 	return name[0] == '\0' || strcmp(name, "PET_EQUIP") == 0;
 }
 
-/* An equip position is negative; the temporary slot of a swap is never one (§5.3). */
+/* An equip position is negative; the temporary slot of a swap is never one (kafka-contract.md#slots). */
 static bool equip_position(int32_t p)
 {
 	return p < 0 && p > COFFER_SLOT_TEMP;
@@ -96,7 +96,7 @@ bool compartment_rules_equip_plan(struct coffer_asset_list *list, size_t a, int1
 		return true;
 	uint32_t cls = classify(list->v[a].template_id);
 	size_t x;
-	/* §5.5 names the positions: an overall worn at top, a bottom worn at pants. Asking for
+	/* kafka-contract.md#equip-positions names the positions: an overall worn at top, a bottom worn at pants. Asking for
 	 * the position too keeps A itself out of X whatever the template data says. */
 	if (cls == COMPARTMENT_CLASS_OVERALL && position == top && find_slot(list, pants, &x))
 		out->conflict_from = pants;
@@ -133,7 +133,7 @@ int compartment_rules_merge_pass(size_t n, compartment_merge_fn fn, void *ud)
 			}
 			/* After a full merge index j holds the next asset; after a partial one the
 			 * destination is full and the same source no longer qualifies. Either way j is
-			 * examined again on the new state, as §9.12 says. */
+			 * examined again on the new state, as kafka-contract.md#merge says. */
 			partial = r == COMPARTMENT_MERGE_PARTIAL;
 			if (r == COMPARTMENT_MERGE_FULL)
 				n--;
@@ -162,7 +162,7 @@ size_t compartment_rules_sort(uint32_t *templates, size_t n, struct compartment_
 	size_t m = 0;
 	for (size_t i = 0; i + 1 < n; i++) {
 		size_t best = i;
-		/* Strictly smaller only: the lowest position wins ties (§9.13, not stable). */
+		/* Strictly smaller only: the lowest position wins ties (kafka-contract.md#sort, not stable). */
 		for (size_t k = i + 1; k < n; k++)
 			if (templates[k] < templates[best])
 				best = k;

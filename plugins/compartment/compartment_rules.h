@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* plugins/compartment/compartment_rules.h: the pure rules of the compartment plugin (no host
- * calls, no SQL): where EQUIP puts an item and what it pushes out (inventory.md §5.5, §9.1,
- * OP-4, OP-5), the order of the MERGE pass (§9.12), the compaction and selection-sort plans
- * (§9.12.1, §9.13), the bag bounds (OP-16) and the capacity arithmetic (§9.9, OP-22).
+ * calls, no SQL): where EQUIP puts an item and what it pushes out (kafka-contract.md#equip-positions, kafka-contract.md#equip,
+ * OP-4, OP-5), the order of the MERGE pass (kafka-contract.md#merge), the compaction and selection-sort plans
+ * (kafka-contract.md#compaction, kafka-contract.md#sort), the bag bounds (OP-16) and the capacity arithmetic (kafka-contract.md#increase_capacity, OP-22).
  *
  * What the asset service already offers (classification, free-slot search) is passed in as
  * function pointers with the service's own signatures, so the rules use the service's
@@ -16,11 +16,11 @@
 
 #include <coffer/svc/asset.h>
 
-/* Positions of the overall / bottom rule (§5.5) and their cash family (OP-4). */
+/* Positions of the overall / bottom rule (kafka-contract.md#equip-positions) and their cash family (OP-4). */
 #define COMPARTMENT_POS_TOP (-5)
 #define COMPARTMENT_POS_PANTS (-6)
 #define COMPARTMENT_CASH_OFFSET 100
-/* Classifications the conflict rule reads (§5.1). */
+/* Classifications the conflict rule reads (kafka-contract.md#inventory-types-and-templates). */
 #define COMPARTMENT_CLASS_OVERALL 105u
 #define COMPARTMENT_CLASS_BOTTOM 106u
 
@@ -32,11 +32,11 @@ typedef int16_t (*compartment_free_slot_fn)(const struct coffer_asset_list *list
 /* Whether @p slot is a bag slot of a compartment of @p capacity (1..capacity, OP-16). */
 bool compartment_rules_bag_slot(int16_t slot, uint32_t capacity);
 
-/* INCREASE_CAPACITY (§9.9): min(96, capacity + amount) without 32-bit overflow (OP-22);
- * never below @p capacity (§5.2: capacity never decreases). */
+/* INCREASE_CAPACITY (kafka-contract.md#increase_capacity): min(96, capacity + amount) without 32-bit overflow (OP-22);
+ * never below @p capacity (kafka-contract.md#compartments-and-capacity: capacity never decreases). */
 uint32_t compartment_rules_capacity(uint32_t capacity, uint32_t amount);
 
-/* EQUIP step 2 (§9.1, §5.5, OP-5, OP-36): the position @p t is worn at when the client asked
+/* EQUIP step 2 (kafka-contract.md#equip, kafka-contract.md#equip-positions, OP-5, OP-36): the position @p t is worn at when the client asked
  * for @p destination; 0 when it cannot be worn (no template row, no positions, or a cash
  * PET_EQUIP item with a destination that is not an equip position). */
 int16_t compartment_rules_equip_position(const struct coffer_item_template *t,
@@ -75,7 +75,7 @@ enum compartment_merge_step {
  * enum compartment_merge_step or a negative error. */
 typedef int (*compartment_merge_fn)(void *ud, size_t dst, size_t src);
 
-/* The merge pass of §9.12 step 2 over a list of @p n bag assets in ascending slot order:
+/* The merge pass of kafka-contract.md#merge step 2 over a list of @p n bag assets in ascending slot order:
  * for i ascending, j from i + 1 ascending, with index j examined again after every merge.
  * @return 0, or the first negative value of @p fn. */
 int compartment_rules_merge_pass(size_t n, compartment_merge_fn fn, void *ud);
@@ -86,7 +86,7 @@ struct compartment_move {
 	int16_t from, to;
 };
 
-/* Compaction (§9.12.1) of @p n bag slots in ascending order: the asset at index k goes to
+/* Compaction (kafka-contract.md#compaction) of @p n bag slots in ascending order: the asset at index k goes to
  * slot k + 1 when it is not there. Writes at most @p n moves in ascending order of the old
  * slot (each target is empty when its move runs) and returns how many. */
 size_t compartment_rules_compact(const int16_t *slots, size_t n, struct compartment_move *out);
@@ -97,7 +97,7 @@ struct compartment_swap {
 	int16_t to, from;
 };
 
-/* Selection sort of §9.13 step 2 over @p n template ids of bag positions 1..n: for each
+/* Selection sort of kafka-contract.md#sort step 2 over @p n template ids of bag positions 1..n: for each
  * position i the smallest id of i..n (the lowest position on ties); an exchange when it is
  * not at i. @p templates is sorted in place; writes at most n - 1 exchanges, returns how many. */
 size_t compartment_rules_sort(uint32_t *templates, size_t n, struct compartment_swap *out);

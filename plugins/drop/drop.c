@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* plugins/drop/drop.c: the drop plugin's table of contents — map drops
- * (drops.md): COMMAND_TOPIC_DROP in, EVENT_TOPIC_DROP_STATUS out, expiry — and the
- * inventory half of the contract (drops.md §11, drop_inventory.c): compartment DROP
+ * (docs/kafka-contract.md#map-drops): COMMAND_TOPIC_DROP in, EVENT_TOPIC_DROP_STATUS out, expiry — and the
+ * inventory half of the contract (kafka-contract.md#pick-up-flow, drop_inventory.c): compartment DROP
  * and the pick-up on drop RESERVED, through the asset plugin's "asset" service.
- * It provides the read service "drop" v1 (drops.md §12, drop_svc.c).
+ * It provides the read service "drop" v1 (kafka-contract.md#the-drop-read-service, drop_svc.c).
  *
- * init looks the service up, reads the settings of §15 (they apply until the next
+ * init looks the service up, reads the settings of kafka-contract.md#drop-settings (they apply until the next
  * start) and registers every handler and the periodic task; all of them receive the
  * one struct drop as user data. */
 #include <coffer/plugin.h>
@@ -31,7 +31,7 @@ static void drop_cfg_read(struct drop *d)
 	drop_cfg_sanitise(&raw, &d->cfg);
 }
 
-/* The handlers of COMMAND_TOPIC_DROP, in the order of drops.md §5. */
+/* The handlers of COMMAND_TOPIC_DROP, in the order of kafka-contract.md#drop-commands. */
 static const struct {
 	const char *type;
 	coffer_handler_fn fn;
@@ -83,17 +83,17 @@ static int drop_init(coffer_ctx *ctx, const struct coffer_host *host)
 	drop_cfg_read(d);
 	if (d->cfg.expire_all_on_shutdown)
 		/* stop() gets no transaction in ABI 1.0, so the reference's shutdown
-		 * expiry cannot be done atomically with its EXPIRED events (§10). */
+		 * expiry cannot be done atomically with its EXPIRED events (kafka-contract.md#shutdown-and-start). */
 		COFFER_LOG_WRN(ctx, "expire_all_on_shutdown is not supported by this host; drops are kept");
 
 	int rc = 0;
 	for (size_t i = 0; rc == 0 && i < sizeof drop_commands / sizeof drop_commands[0]; i++)
 		rc = host->on_message(ctx, DROP_COMMAND_TOPIC, drop_commands[i].type, drop_commands[i].fn,
 		                      d);
-	/* No on_disabled: the contract has no error event for a tenant without drops (§5). */
-	/* The compartment DROP is a drop-plugin command (inventory.md §1), so the drop switch
+	/* No on_disabled: the contract has no error event for a tenant without drops (kafka-contract.md#drop-commands). */
+	/* The compartment DROP is a drop-plugin command (kafka-contract.md#plugins-and-handlers), so the drop switch
 	 * decides it and a tenant without drops gets the compartment FEATURE_DISABLED answer
-	 * every compartment command gets from its own plugin (§4.2). RESERVED is an event: no
+	 * every compartment command gets from its own plugin (kafka-contract.md#compartment-status-events). RESERVED is an event: no
 	 * one to answer, so no refusal (a tenant without drops has no reservations anyway). */
 	if (rc == 0)
 		rc = host->on_message(ctx, DROP_COMPARTMENT_TOPIC, "DROP", drop_on_compartment_drop, d);
@@ -109,7 +109,7 @@ static int drop_init(coffer_ctx *ctx, const struct coffer_host *host)
 		rc = host->emits(ctx, DROP_COMMAND_TOPIC);
 	if (rc == 0)
 		rc = host->every(ctx, DROP_TASK_EXPIRE, (unsigned)d->cfg.interval_ms, drop_sweep_expired, d);
-	/* The read interface of §12, last: the table is usable as soon as it is published. */
+	/* The read interface of kafka-contract.md#the-drop-read-service, last: the table is usable as soon as it is published. */
 	if (rc == 0) {
 		drop_svc_bind(d);
 		rc = host->provide(ctx, COFFER_SVC_DROP_NAME, COFFER_SVC_DROP_VERSION, &drop_api_v1);

@@ -25,20 +25,20 @@
  * EVENT_TOPIC_DROP_STATUS RESERVED, and produces on DROP_COMMAND_TOPIC. */
 #define DROP_COMPARTMENT_TOPIC COFFER_TOPIC_COMPARTMENT_COMMAND
 
-/* Drop ids of a tenant (drops.md §4.2). */
+/* Drop ids of a tenant (kafka-contract.md#drop-ids). */
 #define DROP_ID_MIN 1000000001u
 #define DROP_ID_MAX 2000000000u
 #define DROP_ID_COUNT (DROP_ID_MAX - DROP_ID_MIN + 1u)
 /* drop_id_sequence.last_id of a tenant that never spawned. */
 #define DROP_ID_SEQ_START 1000000000u
 
-/* Characters of drop_drops.tenant_region (drops.md §13). */
+/* Characters of drop_drops.tenant_region (kafka-contract.md#drop-tables). */
 #define DROP_REGION_MAX 32
 
-/* Number of inline equipment statistics (drops.md §3.5). */
+/* Number of inline equipment statistics (kafka-contract.md#inline-equipment-statistics). */
 #define DROP_NSTATS 16
 
-/* Settings of drops.md §15 with their defaults. */
+/* Settings of kafka-contract.md#drop-settings with their defaults. */
 #define DROP_DEF_INTERVAL_MS 10000
 #define DROP_DEF_DURATION_MS 180000
 #define DROP_DEF_GRACE_MS 60000
@@ -52,7 +52,7 @@
 
 /* ------------------------------------------------------------------ data */
 
-/* §4.2 location: a drop is addressed by (worldId, channelId, mapId). */
+/* kafka-contract.md#drop-envelopes location: a drop is addressed by (worldId, channelId, mapId). */
 struct drop_loc {
 	uint8_t world;
 	uint8_t channel;
@@ -64,7 +64,7 @@ enum drop_status {
 	DROP_RESERVED = 1,
 };
 
-/* What a drop is, by item id and meso (drops.md §3.2). */
+/* What a drop is, by item id and meso (kafka-contract.md#drop-kinds). */
 enum drop_kind {
 	DROP_KIND_INVALID = 0,
 	DROP_KIND_MESO,
@@ -72,7 +72,7 @@ enum drop_kind {
 	DROP_KIND_ITEM,
 };
 
-/* One row of drop_drops (drops.md §3.1, §13). */
+/* One row of drop_drops (kafka-contract.md#the-drop-record, kafka-contract.md#drop-tables). */
 struct drop_row {
 	struct coffer_tenant tenant;
 	uint32_t id;
@@ -98,7 +98,7 @@ struct drop_row {
 	uint16_t stats[DROP_NSTATS];
 };
 
-/* The plugin's settings (drops.md §15), times in microseconds. */
+/* The plugin's settings (kafka-contract.md#drop-settings), times in microseconds. */
 struct drop_cfg {
 	int64_t interval_ms;
 	int64_t duration_us;
@@ -124,11 +124,11 @@ extern const char *const drop_stat_json[DROP_NSTATS];
 unsigned drop_inventory_type(uint32_t item_id);
 
 /* The kind of a spawn body (before normalisation); DROP_KIND_INVALID with a
- * reason when §5.1 says discard. Checks meso/item exclusivity and the item's
+ * reason when kafka-contract.md#spawn says discard. Checks meso/item exclusivity and the item's
  * inventory type; the quantity rule is drop_spawn_normalise's. */
 enum drop_kind drop_kind_of(uint32_t item_id, uint32_t meso, const char **why);
 
-/* Validate and normalise a decoded spawn (§5.1 step 1) in @p r: item, meso,
+/* Validate and normalise a decoded spawn (kafka-contract.md#spawn step 1) in @p r: item, meso,
  * quantity, stats, equipment_id (body value, already 0 for SPAWN). Returns the
  * kind, or DROP_KIND_INVALID with @p why set (discard). */
 enum drop_kind drop_spawn_normalise(struct drop_row *r, const char **why);
@@ -138,22 +138,22 @@ enum drop_kind drop_spawn_normalise(struct drop_row *r, const char **why);
  * (the insert could never succeed, so retrying would never end). */
 bool drop_region_fits(const char *region);
 
-/* The equipmentId stored for a new drop of @p kind with id @p drop_id (§3.4):
+/* The equipmentId stored for a new drop of @p kind with id @p drop_id (kafka-contract.md#equipmentid):
  * @p body_value for an equipment SPAWN_FROM_CHARACTER when non-zero, the drop id
  * for other equipment drops, 0 for everything else. */
 uint32_t drop_equipment_id(enum drop_kind kind, bool from_character, uint32_t body_value,
                            uint32_t drop_id);
 
-/* Whether an equipment drop carries nothing but zero statistics (§18 point 15). */
+/* Whether an equipment drop carries nothing but zero statistics (DP-21). */
 bool drop_stats_all_zero(const uint16_t stats[DROP_NSTATS]);
 
-/* §8: may character @p character of party @p party reserve an AVAILABLE drop now? */
+/* kafka-contract.md#ownership: may character @p character of party @p party reserve an AVAILABLE drop now? */
 bool drop_may_reserve(const struct drop_row *r, uint32_t character, uint32_t party,
                       int64_t now_us, int64_t window_us);
 
 bool drop_loc_eq(const struct drop_loc *a, const struct drop_loc *b);
 
-/* Outcome of REQUEST_RESERVATION on a locked drop (§5.3). */
+/* Outcome of REQUEST_RESERVATION on a locked drop (kafka-contract.md#request_reservation). */
 enum drop_reserve_verdict {
 	DROP_RESERVE_GRANT,   /* reserve, emit RESERVED */
 	DROP_RESERVE_REFUSE,  /* emit RESERVATION_FAILURE */
@@ -164,11 +164,11 @@ enum drop_reserve_verdict drop_decide_reserve(const struct drop_row *r, const st
                                               uint32_t character, uint32_t party, int64_t now_us,
                                               int64_t window_us);
 
-/* CANCEL_RESERVATION (§5.4): whether the reservation is released (a failure
+/* CANCEL_RESERVATION (kafka-contract.md#cancel_reservation-drop): whether the reservation is released (a failure
  * event is emitted in every case). */
 bool drop_decide_cancel(const struct drop_row *r, const struct drop_loc *cmd, uint32_t character);
 
-/* Outcome of REQUEST_PICK_UP on a locked drop (§5.5). */
+/* Outcome of REQUEST_PICK_UP on a locked drop (kafka-contract.md#request_pick_up). */
 enum drop_pickup_verdict {
 	DROP_PICKUP_NONE,     /* unknown drop or location mismatch: log only */
 	DROP_PICKUP_HOLDER,   /* RESERVED by the picker: delete, PICKED_UP with stored petSlot */
@@ -177,10 +177,10 @@ enum drop_pickup_verdict {
 enum drop_pickup_verdict drop_decide_pickup(const struct drop_row *r, const struct drop_loc *cmd,
                                             uint32_t character);
 
-/* §9.2 due condition, strict on both bounds. */
+/* kafka-contract.md#drop-expiry due condition, strict on both bounds. */
 bool drop_is_due(const struct drop_row *r, int64_t now_us, int64_t duration_us, int64_t grace_us);
 
-/* §4.2 steps 1-2: the id after @p last (wrapping after DROP_ID_MAX, and to
+/* kafka-contract.md#drop-ids steps 1-2: the id after @p last (wrapping after DROP_ID_MAX, and to
  * DROP_ID_MIN when @p last is below the range). */
 uint32_t drop_id_next(uint32_t last);
 
@@ -188,13 +188,13 @@ uint32_t drop_id_next(uint32_t last);
  * 1 = a live drop of the tenant has it, < 0 = error (returned as is). */
 typedef int (*drop_id_try_fn)(void *ud, uint32_t candidate);
 
-/* §4.2 steps 1-3: offer ids after @p last to @p try_id until one is taken,
+/* kafka-contract.md#drop-ids steps 1-3: offer ids after @p last to @p try_id until one is taken,
  * at most @p max_attempts of them. Returns 0 and the id in @p *out, the error
  * of @p try_id, or COFFER_ENOTFOUND when every attempted id was in use. */
 int drop_id_allocate(uint32_t last, uint32_t max_attempts, drop_id_try_fn try_id, void *ud,
                      uint32_t *out);
 
-/* Apply the §15 defaults and bounds. */
+/* Apply the kafka-contract.md#drop-settings defaults and bounds. */
 void drop_cfg_sanitise(const struct drop_cfg_raw *raw, struct drop_cfg *out);
 
 /* Whether a setting text means true ("true", "1", "yes", "on"). */
@@ -202,7 +202,7 @@ bool drop_cfg_bool(const char *v);
 
 /* ------------------------------------------------------------------ inventory rules (drop_rules.c) */
 
-/* What a compartment DROP does with the asset (inventory.md §9.4 steps 2-3). */
+/* What a compartment DROP does with the asset (kafka-contract.md#drop-compartment steps 2-3). */
 enum drop_take_verdict {
 	DROP_TAKE_REFUSE,  /* quantity above the available (unreserved) quantity: fails */
 	DROP_TAKE_DELETE,  /* the whole asset: delete it, asset DELETED */
@@ -211,7 +211,7 @@ enum drop_take_verdict {
 /* @p total = qty(A), @p reserved = its active reserved quantity, @p quantity >= 1. */
 enum drop_take_verdict drop_rules_take(uint32_t total, uint64_t reserved, uint32_t quantity);
 
-/* The SPAWN_FROM_CHARACTER a DROP of @p quantity from asset @p a sends (§9.4 step 4 table):
+/* The SPAWN_FROM_CHARACTER a DROP of @p quantity from asset @p a sends (kafka-contract.md#drop-compartment step 3):
  * envelope fields (txn_id, loc) are left to the caller. Command inventoryType 1: quantity 1,
  * equipmentId = referenceId, the asset's statistics; other types: the dropped quantity,
  * equipmentId 0, statistics 0. */
@@ -219,11 +219,11 @@ void drop_rules_spawn_of_asset(const struct coffer_asset *a, uint8_t inventory_t
                                uint32_t quantity, uint32_t character, int16_t x, int16_t y,
                                struct drop_row *out);
 
-/* Statistics between the asset's struct and the drop's wire-ordered array (§3.5). */
+/* Statistics between the asset's struct and the drop's wire-ordered array (kafka-contract.md#inline-equipment-statistics). */
 void drop_rules_stats_to_array(const struct coffer_equip_stats *s, uint16_t out[DROP_NSTATS]);
 void drop_rules_stats_from_array(const uint16_t in[DROP_NSTATS], struct coffer_equip_stats *out);
 
-/* The stacking part of an item pick-up (inventory.md §11.2 steps 4-6) on the locked list. */
+/* The stacking part of an item pick-up (kafka-contract.md#item-pick-up steps 4-6) on the locked list. */
 struct drop_stack_plan {
 	bool fill;           /* a stack D with room exists */
 	size_t fill_index;   /* its index in the list */
@@ -240,7 +240,7 @@ void drop_rules_stack_plan(const struct coffer_asset_list *list, uint32_t templa
 
 /* ------------------------------------------------------------------ events (drop_events.c) */
 
-/* Events of drops.md §6, fields in the spec's order; new references. */
+/* Events of kafka-contract.md#drop-status-events, fields in the contract's order; new references. */
 json_t *drop_ev_created(const struct drop_row *r);
 json_t *drop_ev_expired(const struct drop_row *r);
 json_t *drop_ev_reserved(const char *txn_id, const struct drop_row *r, uint32_t character);
@@ -249,8 +249,8 @@ json_t *drop_ev_picked_up(const char *txn_id, const struct drop_row *r, uint32_t
 json_t *drop_ev_failure(const char *txn_id, const struct drop_loc *loc, uint32_t drop_id,
                         uint32_t character);
 
-/* Commands the inventory half sends on COMMAND_TOPIC_DROP (inventory.md §4.4), fields in
- * the spec's order. SPAWN_FROM_CHARACTER takes its envelope (txn_id, loc) and body from
+/* Commands the inventory half sends on COMMAND_TOPIC_DROP (kafka-contract.md#drop-commands-the-inventory-sends), fields in
+ * the contract's order. SPAWN_FROM_CHARACTER takes its envelope (txn_id, loc) and body from
  * @p r; the answers to RESERVED (REQUEST_PICK_UP, CANCEL_RESERVATION) carry only
  * {dropId, characterId}. */
 json_t *drop_cmd_spawn_from_character(const struct drop_row *r);
@@ -285,10 +285,10 @@ enum coffer_outcome drop_on_request_pick_up(coffer_ctx *ctx, coffer_txn *txn,
 
 /* ------------------------------------------------------------------ inventory (drop_inventory.c) */
 
-/* COMMAND_TOPIC_COMPARTMENT DROP (inventory.md §9.4, drops.md §11.5). */
+/* COMMAND_TOPIC_COMPARTMENT DROP (kafka-contract.md#drop-compartment, kafka-contract.md#drop-from-inventory-flow). */
 enum coffer_outcome drop_on_compartment_drop(coffer_ctx *ctx, coffer_txn *txn,
                                              const struct coffer_msg *msg, void *ud);
-/* EVENT_TOPIC_DROP_STATUS RESERVED: the pick-up (inventory.md §11, drops.md §11.3). */
+/* EVENT_TOPIC_DROP_STATUS RESERVED: the pick-up (kafka-contract.md#pick-up-on-drop-reserved). */
 enum coffer_outcome drop_on_drop_reserved(coffer_ctx *ctx, coffer_txn *txn,
                                           const struct coffer_msg *msg, void *ud);
 
@@ -300,7 +300,7 @@ int drop_sweep_expired(coffer_ctx *ctx, coffer_txn *txn, int64_t now_us, void *u
 
 /* ------------------------------------------------------------------ service (drop_svc.c) */
 
-/* The "drop" service v1 (include/coffer/svc/drop.h, drops.md §12), published by init. */
+/* The "drop" service v1 (include/coffer/svc/drop.h, kafka-contract.md#the-drop-read-service), published by init. */
 extern const struct coffer_svc_drop drop_api_v1;
 /* Give the service the plugin state it reads with (init), or take it away (NULL: fini). */
 void drop_svc_bind(const struct drop *d);
@@ -332,7 +332,7 @@ int drop_sql_seq_set(const struct drop *d, coffer_txn *txn, const char *tenant, 
 int drop_sql_insert(const struct drop *d, coffer_txn *txn, const struct drop_row *r);
 /* Delete the pick-up marker a former drop with this id may have left. */
 int drop_sql_pickup_forget(const struct drop *d, coffer_txn *txn, const char *tenant, uint32_t id);
-/* Whether the tenant has a pick-up marker for drop @p id (inventory.md §11). */
+/* Whether the tenant has a pick-up marker for drop @p id (kafka-contract.md#pick-up-on-drop-reserved). */
 int drop_sql_pickup_exists(const struct drop *d, coffer_txn *txn, const char *tenant, uint32_t id,
                            bool *exists);
 /* Store the marker of a credited drop; COFFER_EDUP when a concurrent credit stored it first. */
@@ -343,7 +343,7 @@ int drop_sql_reserve(const struct drop *d, coffer_txn *txn, const char *tenant, 
 int drop_sql_release(const struct drop *d, coffer_txn *txn, const char *tenant, uint32_t id);
 int drop_sql_delete(const struct drop *d, coffer_txn *txn, const char *tenant, uint32_t id);
 
-/* A due candidate of the sweep selection (§13). */
+/* A due candidate of the sweep selection (kafka-contract.md#drop-tables). */
 struct drop_key {
 	int64_t drop_time_us;
 	char tenant[37];

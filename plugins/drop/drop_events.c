@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* plugins/drop/drop_events.c: the JSON of the five drop status events (drops.md §2.5, §6)
- * and of the three commands the inventory half sends (inventory.md §4.4).
+/* plugins/drop/drop_events.c: the JSON of the five drop status events (kafka-contract.md#drop-envelopes, kafka-contract.md#drop-status-events)
+ * and of the three commands the inventory half sends (kafka-contract.md#drop-commands-the-inventory-sends).
  *
- * Fields are added in the spec's order (jansson keeps insertion order and the
+ * Fields are added in the contract's order (jansson keeps insertion order and the
  * host serialises compactly), so two implementations' streams compare byte for
  * byte. Pure JSON building, no host calls: the unit tests check the exact text. */
 #include "drop.h"
@@ -28,7 +28,7 @@ static json_t *envelope(const char *txn_id, const struct drop_loc *loc, uint32_t
 	return o;
 }
 
-/* The seed fields shared by RESERVED and PICKED_UP, after characterId. */
+/* The base fields shared by RESERVED and PICKED_UP, after characterId. */
 static void put_contents(json_t *b, const struct drop_row *r)
 {
 	put_int(b, "itemId", r->item_id);
@@ -37,7 +37,7 @@ static void put_contents(json_t *b, const struct drop_row *r)
 	put_int(b, "meso", r->meso);
 }
 
-/* [EXT] §3.5: always present, after the seed fields. */
+/* [EXT] kafka-contract.md#inline-equipment-statistics: always present, after the base fields. */
 static void put_stats(json_t *b, const struct drop_row *r)
 {
 	for (int i = 0; i < DROP_NSTATS; i++)
@@ -108,7 +108,7 @@ json_t *drop_ev_failure(const char *txn_id, const struct drop_loc *loc, uint32_t
 
 /* ------------------------------------------------------------------ commands of the inventory half */
 
-/* The command envelope up to "type" (inventory.md §4.4): no dropId. */
+/* The command envelope up to "type" (kafka-contract.md#drop-commands-the-inventory-sends): no dropId. */
 static json_t *cmd_envelope(const char *txn_id, const struct drop_loc *loc, const char *type)
 {
 	json_t *o = json_object();
@@ -137,7 +137,7 @@ json_t *drop_cmd_spawn_from_character(const struct drop_row *r)
 	put_int(b, "dropperX", r->dropper_x);
 	put_int(b, "dropperY", r->dropper_y);
 	json_object_set_new(b, "playerDrop", json_boolean(r->player_drop));
-	put_int(b, "mod", 0); /* written as 0 to match the drop seed's shape (§4.4) */
+	put_int(b, "mod", 0); /* written as 0 as the drop command's shape lists it (kafka-contract.md#drop-commands-the-inventory-sends) */
 	put_stats(b, r);
 	json_object_set_new(o, "body", b);
 	return o;

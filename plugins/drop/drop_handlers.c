@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* plugins/drop/drop_handlers.c: the five commands of COMMAND_TOPIC_DROP (drops.md §5).
+/* plugins/drop/drop_handlers.c: the five commands of COMMAND_TOPIC_DROP (kafka-contract.md#drop-commands).
  *
- * Each handler decodes the whole message first (§2.4: a wrong type, a range
+ * Each handler decodes the whole message first (kafka-contract.md#json-as-read: a wrong type, a range
  * error or a bad transactionId discards it before anything is read), locks
  * what it will decide on (the tenant's id sequence for a spawn, the drop row
  * otherwise), asks drop_rules.c, writes, and emits in the same transaction.
- * Business refusals are COFFER_DONE with the event the spec names (or none);
+ * Business refusals are COFFER_DONE with the event the contract names (or none);
  * bad input is COFFER_REJECT through host->reject; a database error (the host
  * logged it) is COFFER_RETRY, so the message is handled again from the start.
  * The inventory side of the contract (compartment DROP, pick-up on RESERVED)
@@ -16,7 +16,7 @@
 
 #include "util.h"
 
-/* The envelope of a command (§2.5). */
+/* The envelope of a command (kafka-contract.md#drop-envelopes). */
 struct drop_cmd {
 	char txn_id[37];
 	struct drop_loc loc;
@@ -60,7 +60,7 @@ static int spawn_try_id(void *ud, uint32_t candidate)
 		drop_equipment_id(t->kind, t->from_character, t->body_equipment_id, candidate);
 	int rc = drop_sql_insert(t->d, t->txn, t->r);
 	if (rc == COFFER_EDUP)
-		return 1; /* a live drop of this tenant has the id: skip it (§4.2 step 3) */
+		return 1; /* a live drop of this tenant has the id: skip it (kafka-contract.md#drop-ids step 3) */
 	return rc;
 }
 
@@ -74,7 +74,7 @@ static enum coffer_outcome spawn(struct drop *d, coffer_txn *txn, const struct c
 	struct drop_row r;
 	memset(&r, 0, sizeof r);
 	r.item_id = cu_u32(&dec, c.body, "itemId");
-	/* SPAWN has no equipmentId (§3.4): a value sent anyway is an unknown field. */
+	/* SPAWN has no equipmentId (kafka-contract.md#equipmentid): a value sent anyway is an unknown field. */
 	uint32_t body_equipment_id = from_character ? cu_u32(&dec, c.body, "equipmentId") : 0;
 	r.quantity = cu_u32(&dec, c.body, "quantity");
 	r.meso = cu_u32(&dec, c.body, "mesos");
@@ -87,7 +87,7 @@ static enum coffer_outcome spawn(struct drop *d, coffer_txn *txn, const struct c
 	r.dropper_x = cu_i16(&dec, c.body, "dropperX");
 	r.dropper_y = cu_i16(&dec, c.body, "dropperY");
 	r.player_drop = cu_bool(&dec, c.body, "playerDrop");
-	(void)cu_u8(&dec, c.body, "mod"); /* validated, then ignored (§3.1) */
+	(void)cu_u8(&dec, c.body, "mod"); /* validated, then ignored (kafka-contract.md#the-drop-record) */
 	for (int i = 0; i < DROP_NSTATS; i++)
 		r.stats[i] = cu_u16(&dec, c.body, drop_stat_json[i]);
 	if (dec.bad)
@@ -199,7 +199,7 @@ enum coffer_outcome drop_on_request_reservation(coffer_ctx *ctx, coffer_txn *txn
 	decode_envelope(&dec, msg, &c);
 	decode_target(&dec, c.body, &t);
 	uint32_t party = cu_u32(&dec, c.body, "partyId");
-	(void)cu_i16(&dec, c.body, "characterX"); /* no distance check (§18 point 13) */
+	(void)cu_i16(&dec, c.body, "characterX"); /* no distance check (DP-20) */
 	(void)cu_i16(&dec, c.body, "characterY");
 	int8_t pet_slot = (int8_t)cu_int_def(&dec, c.body, "petSlot", INT8_MIN, INT8_MAX, -1);
 	struct drop_row r;
@@ -241,7 +241,7 @@ enum coffer_outcome drop_on_cancel_reservation(coffer_ctx *ctx, coffer_txn *txn,
 	if (drop_decide_cancel(found ? &r : NULL, &c.loc, t.character) &&
 	    drop_sql_release(d, txn, r.tenant.id, r.id) != 0)
 		return COFFER_RETRY;
-	/* Answered in every case, so the channel can re-enable the client (§5.4). */
+	/* Answered in every case, so the channel can re-enable the client (kafka-contract.md#cancel_reservation-drop). */
 	return emit(d, txn, t.drop_id, drop_ev_failure(c.txn_id, &c.loc, t.drop_id, t.character));
 }
 

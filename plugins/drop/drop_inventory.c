@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* plugins/drop/drop_inventory.c: the inventory half of the drops contract — a character
- * drops something from its inventory (COMMAND_TOPIC_COMPARTMENT DROP, inventory.md §9.4,
- * drops.md §11.5) and a reserved drop is credited to the reserving character
- * (EVENT_TOPIC_DROP_STATUS RESERVED, inventory.md §11, drops.md §11.2-§11.3).
+ * drops something from its inventory (COMMAND_TOPIC_COMPARTMENT DROP, kafka-contract.md#drop-compartment,
+ * kafka-contract.md#drop-from-inventory-flow) and a reserved drop is credited to the reserving character
+ * (EVENT_TOPIC_DROP_STATUS RESERVED, kafka-contract.md#pick-up-on-drop-reserved, kafka-contract.md#pick-up-flow).
  *
  * Compartments and assets belong to the asset plugin; everything here reaches them through
  * its "asset" service v1 and follows that header's locking protocol: decode, lock the
@@ -10,8 +10,8 @@
  * failure answer (CANCEL_RESERVATION) that must go out alone, and ABI 1.0 offers no
  * savepoint, so the pick-up plans everything that can fail (compartment, free slot,
  * template) before its first write; after that only a database error can stop it, and
- * that is a RETRY that rolls everything back. The pick-up markers (drop_pickups, drops.md
- * §13) make a credit happen once per (tenant, dropId) whatever the redelivery. */
+ * that is a RETRY that rolls everything back. The pick-up markers (drop_pickups,
+ * kafka-contract.md#drop-tables) make a credit happen once per (tenant, dropId) whatever the redelivery. */
 #include "drop.h"
 
 #include <string.h>
@@ -106,20 +106,20 @@ enum coffer_outcome drop_on_compartment_drop(coffer_ctx *ctx, coffer_txn *txn,
 	if (rc != 0)
 		return coffer_asset_outcome(rc);
 
-	/* The item exists only as this command until the drop side creates the drop (drops.md
-	 * §14 point 6); both leave with this transaction's outbox, in this order. */
+	/* The item exists only as this command until the drop side creates the drop
+	 * (kafka-contract.md#processing-model point 6); both leave with this transaction's outbox, in this order. */
 	struct drop_row r;
 	drop_rules_spawn_of_asset(&a, cmd.inventory_type, (uint32_t)quantity, cmd.character_id, x, y,
 	                          &r);
 	memcpy(r.txn_id, cmd.transaction_id, sizeof r.txn_id);
 	r.loc = loc;
-	/* Keyed by mapId: no drop id exists yet (inventory.md §2.3). */
+	/* Keyed by mapId: no drop id exists yet (kafka-contract.md#keys). */
 	return emit_drop_cmd(d, txn, loc.map, drop_cmd_spawn_from_character(&r));
 }
 
 /* ------------------------------------------------------------------ pick-up on RESERVED */
 
-/* The decoded RESERVED event (inventory.md §3.3). */
+/* The decoded RESERVED event (kafka-contract.md#drop-reserved-as-the-inventory-reads-it). */
 struct pickup {
 	char txn_id[37];         /* T: the event's, or a new one when nil (OP-28) */
 	struct drop_loc loc;
@@ -129,7 +129,7 @@ struct pickup {
 	uint32_t equipment_id;
 	uint32_t quantity;
 	struct coffer_equip_stats stats;
-	bool has_stats;          /* at least one of the sixteen keys is present (§11.1 step 4) */
+	bool has_stats;          /* at least one of the sixteen keys is present (kafka-contract.md#equipment-pick-up step 4) */
 };
 
 static void decode_pickup(struct cu_dec *dec, const struct coffer_msg *msg, struct pickup *p)
@@ -145,11 +145,11 @@ static void decode_pickup(struct cu_dec *dec, const struct coffer_msg *msg, stru
 	p->item_id = cu_u32(dec, body, "itemId");
 	p->equipment_id = cu_u32(dec, body, "equipmentId");
 	p->quantity = cu_u32(dec, body, "quantity");
-	(void)cu_u32(dec, body, "meso"); /* validated; meso drops are not ours (§11.4) */
+	(void)cu_u32(dec, body, "meso"); /* validated; meso drops are not ours (kafka-contract.md#meso) */
 	uint16_t stats[DROP_NSTATS];
 	for (int i = 0; i < DROP_NSTATS; i++) {
 		stats[i] = cu_u16(dec, body, drop_stat_json[i]);
-		/* A null value reads as missing (inventory.md §2.5), so it does not count as given. */
+		/* A null value reads as missing (kafka-contract.md#json-as-read), so it does not count as given. */
 		const json_t *v = body ? json_object_get(body, drop_stat_json[i]) : NULL;
 		if (v != NULL && !json_is_null(v))
 			p->has_stats = true;
@@ -163,7 +163,7 @@ enum credit {
 	CREDIT_FAIL = 1,
 };
 
-/* §11.1: equipment, a new equipable from the inline statistics. Returns CREDIT_OK with its
+/* kafka-contract.md#equipment-pick-up: equipment, a new equipable from the inline statistics. Returns CREDIT_OK with its
  * events emitted, CREDIT_FAIL with nothing written, or a service error code (< 0). */
 static int credit_equipment(const struct drop *d, coffer_txn *txn, const char *tenant,
                             const struct pickup *p)
@@ -198,7 +198,7 @@ static int credit_equipment(const struct drop *d, coffer_txn *txn, const char *t
 		S->asset_blank(&a, p->item_id, COFFER_KIND_EQUIPABLE);
 		a.stats = p->stats;
 	} else {
-		/* A producer that follows the seed alone: the template's values (§7.4). */
+		/* A producer that sends no statistics: the template's values (kafka-contract.md#equipment-statistics-travel-inline). */
 		rc = S->asset_from_template(txn, tenant, p->item_id, p->character, &a);
 		if (rc == COFFER_ENOTFOUND || rc == COFFER_EINVAL) {
 			DROP_FAIL(host, d->ctx, "pick-up failed: unknown template=%u dropId=%u",
@@ -219,7 +219,7 @@ static int credit_equipment(const struct drop *d, coffer_txn *txn, const char *t
 	return rc;
 }
 
-/* §11.2: an item, stacked onto the first stack with room, the rest in the next free slot. */
+/* kafka-contract.md#item-pick-up: an item, stacked onto the first stack with room, the rest in the next free slot. */
 static int credit_item(const struct drop *d, coffer_txn *txn, const char *tenant,
                        const struct pickup *p)
 {
@@ -308,12 +308,12 @@ enum coffer_outcome drop_on_drop_reserved(coffer_ctx *ctx, coffer_txn *txn,
 	decode_pickup(&dec, msg, &p);
 	if (dec.bad)
 		return host->reject(txn, "RESERVED: %s", dec.err);
-	/* Nobody could be answered about drop 0 or for character 0 (§11 checks). */
+	/* Nobody could be answered about drop 0 or for character 0 (kafka-contract.md#pick-up-on-drop-reserved checks). */
 	if (p.drop_id == 0 || p.character == 0)
 		return host->reject(txn, "RESERVED with dropId=%u characterId=%u", p.drop_id,
 		                    p.character);
 
-	/* §11.2 step 7: a drop already credited changes nothing and gets no second answer. */
+	/* kafka-contract.md#pick-up-on-drop-reserved step 1: a drop already credited changes nothing and gets no second answer. */
 	bool credited;
 	int rc = drop_sql_pickup_exists(d, txn, tenant, p.drop_id, &credited);
 	if (rc != 0)
@@ -324,7 +324,7 @@ enum coffer_outcome drop_on_drop_reserved(coffer_ctx *ctx, coffer_txn *txn,
 		return COFFER_DONE;
 	}
 	if (p.equipment_id == 0 && p.item_id == 0)
-		return COFFER_DONE; /* a meso drop: the character plugin's (drops.md §11.4) */
+		return COFFER_DONE; /* a meso drop: the character plugin's (kafka-contract.md#meso) */
 	/* OP-28: one id correlates the whole pick-up; a nil one is replaced once. */
 	if (strcmp(p.txn_id, CU_NIL_UUID) == 0)
 		host->uuid(p.txn_id);

@@ -9,7 +9,7 @@
 
 #include <coffer/svc/drop.h>
 
-/* One `drops` resource: id as a decimal string, the seventeen attributes in the seed order. */
+/* One `drops` resource: id as a decimal string, the seventeen attributes in the order of docs/rest.md#documents. */
 json_t *drest_drop(const struct coffer_drop *d);
 /* GET drops in a map: {"data":[drops...]} in the list's (ascending id) order. */
 json_t *drest_list_doc(const struct coffer_drop_list *l);

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* plugins/drop/drop_rules.c: the pure rules of the map-drops contract.
  *
- * Spawn validation and normalisation (drops.md §3.2, §3.4, §5.1), who may
- * reserve (§8), the decisions of the state machine (§5.3-§5.5, §7), the due
- * condition of the expiry (§9.2), drop id allocation with wrap-around and
- * skipping of live ids (§4.2), the settings' defaults (§15), and the decisions of
- * the inventory half: how much of an asset a DROP takes (inventory.md §9.4), the
- * SPAWN_FROM_CHARACTER it sends, and the stacking plan of an item pick-up (§11.2).
+ * Spawn validation and normalisation (kafka-contract.md#drop-kinds, kafka-contract.md#equipmentid, kafka-contract.md#spawn), who may
+ * reserve (kafka-contract.md#ownership), the decisions of the state machine (kafka-contract.md#request_reservation to #request_pick_up, kafka-contract.md#drop-states), the due
+ * condition of the expiry (kafka-contract.md#drop-expiry), drop id allocation with wrap-around and
+ * skipping of live ids (kafka-contract.md#drop-ids), the settings' defaults (kafka-contract.md#drop-settings), and the decisions of
+ * the inventory half: how much of an asset a DROP takes (kafka-contract.md#drop-compartment), the
+ * SPAWN_FROM_CHARACTER it sends, and the stacking plan of an item pick-up (kafka-contract.md#item-pick-up).
  * No host calls and no SQL here: the handlers lock and read the row, ask these
  * functions, and write what they decided; the unit tests call them directly. */
 #include "drop.h"
@@ -232,7 +232,7 @@ static int64_t ms_to_us(int64_t ms)
 
 void drop_cfg_sanitise(const struct drop_cfg_raw *raw, struct drop_cfg *out)
 {
-	/* Zero or negative duration/interval/batch/retention mean "the default" (§9.2):
+	/* Zero or negative duration/interval/batch/retention mean "the default" (kafka-contract.md#drop-expiry):
 	 * 0 would expire everything at once or spin. A zero grace or window is a
 	 * meaningful choice (no grace, no priority); only negative values are replaced. */
 	out->interval_ms = raw->interval_ms > 0 ? raw->interval_ms : DROP_DEF_INTERVAL_MS;
@@ -300,13 +300,13 @@ void drop_rules_spawn_of_asset(const struct coffer_asset *a, uint8_t inventory_t
 {
 	memset(out, 0, sizeof *out);
 	out->item_id = a->template_id;
-	/* §9.4 keys the table on the command's inventoryType: whatever lies in the EQUIP
+	/* kafka-contract.md#drop-compartment keys the table on the command's inventoryType: whatever lies in the EQUIP
 	 * compartment travels as one piece with its statistics (cash-equipable included, OP-38). */
 	bool equip = inventory_type == 1;
 	out->equipment_id = equip ? a->reference_id : 0;
 	out->quantity = equip ? 1 : quantity;
 	out->meso = 0;
-	out->drop_type = 2; /* character drops are free for all (drops.md §3.3) */
+	out->drop_type = 2; /* character drops are free for all (kafka-contract.md#droptype) */
 	out->x = x;
 	out->y = y;
 	out->owner_id = character;
@@ -326,7 +326,7 @@ void drop_rules_stack_plan(const struct coffer_asset_list *list, uint32_t templa
 	memset(out, 0, sizeof *out);
 	for (size_t i = 0; i < list->n; i++) {
 		const struct coffer_asset *a = &list->v[i];
-		/* §11.2 step 4: reservations, rechargeable, owner, flag, expiry are not looked at. */
+		/* kafka-contract.md#item-pick-up: reservations, rechargeable, owner, flag, expiry are not looked at. */
 		if (a->template_id != template_id || !stackable(a->kind) || a->quantity >= max)
 			continue;
 		uint64_t sum = (uint64_t)a->quantity + q;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* plugins/drop/drop_sql.c: every statement of the drop plugin and the mapping of
- * drop_drops rows (drops.md §13).
+ * drop_drops rows (kafka-contract.md#drop-tables).
  *
  * Statements are constant texts (the host prepares and caches them per
  * connection) with typed binds; every one filters by tenant except the sweep's
@@ -330,7 +330,7 @@ int drop_sql_due(const struct drop *d, coffer_txn *txn, int64_t cut_drop_us,
                  int64_t cut_reserved_us, const struct drop_key *after, unsigned limit,
                  struct drop_key *out, size_t *n)
 {
-	/* The selection of §13, plus a keyset position so that rows skipped in this
+	/* The selection of kafka-contract.md#drop-tables, plus a keyset position so that rows skipped in this
 	 * tick (tenant off, locked elsewhere) are not offered again. Not locking:
 	 * each row is locked and re-checked on its own afterwards. */
 	static const char *const sql_first =

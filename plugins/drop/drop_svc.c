@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* plugins/drop/drop_svc.c: the read service "drop" v1 (include/coffer/svc/drop.h, drops.md
- * §12) that other plugins use to show the drops of a map: list in map and get by id, both
+/* plugins/drop/drop_svc.c: the read service "drop" v1 (include/coffer/svc/drop.h,
+ * kafka-contract.md#the-drop-read-service) that other plugins use to show the drops of a map: list in map and get by id, both
  * plain reads in the caller's transaction, scoped by the caller's tenant. The statements
  * and the row mapping are drop_sql.c's; this file turns rows into the public record and
  * owns the list's memory. */
@@ -20,7 +20,7 @@ void drop_svc_bind(const struct drop *d)
 	svc_drop = d;
 }
 
-/* The public record of a row: every §3.1 field a reader needs, not the reservation's details
+/* The public record of a row: every kafka-contract.md#the-drop-record field a reader needs, not the reservation's details
  * (holder, time, pet slot) nor the tenant headers and transaction id, which are bookkeeping. */
 static void svc_record(const struct drop_row *r, struct coffer_drop *out)
 {

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* plugins/drop/drop_sweep.c: the periodic task drop_expiration_task (drops.md §9.2, §13).
+/* plugins/drop/drop_sweep.c: the periodic task drop_expiration_task (kafka-contract.md#drop-expiry, kafka-contract.md#drop-tables).
  *
  * One tick expires due drops, then prunes old pick-up markers. The host calls
  * the task again at once, in a new transaction and with the same Now, while it

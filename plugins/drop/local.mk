@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: MIT
-# plugins/drop: map drops (drops.md), and the read service "drop" (include/coffer/svc/drop.h,
-# drops.md §12) other plugins use; see plugins/drop/README.md.
+# plugins/drop: map drops (docs/kafka-contract.md#map-drops), and the read service "drop" (include/coffer/svc/drop.h,
+# kafka-contract.md#the-drop-read-service) other plugins use; see plugins/drop/README.md.
 coffersvcinclude_HEADERS += include/coffer/svc/drop.h
 
 if BUILD_PLUGIN_DROP

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* plugins/reservation/reservation.c: the reservation plugin's table of contents
- * (inventory.md §5.9, §7.3, §9.5, §9.6, §9.8, §13).
+ * (kafka-contract.md#reservations, kafka-contract.md#inventory-tables, kafka-contract.md#request_reserve, kafka-contract.md#consume, kafka-contract.md#cancel_reservation-compartment, kafka-contract.md#reservation-expiry).
  *
  * It owns the `reservations` table (sql/reservation/), handles REQUEST_RESERVE, CONSUME and
  * CANCEL_RESERVATION on COMMAND_TOPIC_COMPARTMENT with the asset service's FEATURE_DISABLED
  * refusal, runs the expiry sweep every reservation.sweep_interval_ms, and provides the
  * "reservation" service v1 through which asset asks for reserved quantities (merge rule 4 of
- * §5.7, DROP). Compartments, assets and the events come from the "asset" service. */
+ * kafka-contract.md#stacking-and-merging, DROP). Compartments, assets and the events come from the "asset" service. */
 #include "reservation.h"
 
 #include <errno.h>
@@ -95,7 +95,7 @@ static int reservation_init(coffer_ctx *ctx, const struct coffer_host *host)
 	     i++) {
 		rc = host->on_message(ctx, COFFER_TOPIC_COMPARTMENT_COMMAND,
 		                      reservation_commands[i].type, reservation_commands[i].fn, r);
-		/* A tenant without the feature gets the compartment ERROR FEATURE_DISABLED (§4.2). */
+		/* A tenant without the feature gets the compartment ERROR FEATURE_DISABLED (kafka-contract.md#compartment-status-events). */
 		if (rc == 0)
 			rc = host->on_disabled(ctx, COFFER_TOPIC_COMPARTMENT_COMMAND,
 			                       reservation_commands[i].type, svc->refuse_disabled, NULL);

@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /* plugins/reservation/reservation_handlers.c: one function per COMMAND_TOPIC_COMPARTMENT type
- * the reservation plugin handles: REQUEST_RESERVE (inventory.md §9.5), CONSUME (§9.6) and
- * CANCEL_RESERVATION (§9.8).
+ * the reservation plugin handles: REQUEST_RESERVE (kafka-contract.md#request_reserve), CONSUME (kafka-contract.md#consume) and
+ * CANCEL_RESERVATION (kafka-contract.md#cancel_reservation-compartment).
  *
  * Each follows the locking protocol of include/coffer/svc/asset.h: decode and validate the
  * whole message first (REJECT needs no rollback), lock the compartment row, decide on the
- * locked state, then write and emit in the spec's order. Business failures end COFFER_DONE
+ * locked state, then write and emit in the contract's order. Business failures end COFFER_DONE
  * with nothing written and one log line; any other service or SQL code ends COFFER_RETRY.
  * The effective transaction id T is the envelope's, or the body's when that one is nil
- * (§3.1): cmd_decode with COFFER_CMD_BODY_TXN. */
+ * (kafka-contract.md#compartment-command-envelope): cmd_decode with COFFER_CMD_BODY_TXN. */
 #include "reservation.h"
 
 #include <stdlib.h>
@@ -22,7 +22,7 @@
 /* The outcome of a failed service or SQL call: the host rolls back and redelivers. */
 #define FAIL(rc) coffer_asset_outcome(rc)
 
-/* A business failure: logged, nothing written, no event (§2.6). */
+/* A business failure: logged, nothing written, no event (kafka-contract.md#processing-model). */
 #define FAILS(ctx, ...) (COFFER_LOGH(H, ctx, COFFER_LOG_INFO, __VA_ARGS__), COFFER_DONE)
 
 static enum coffer_outcome decode_or_reject(coffer_txn *txn, const struct coffer_msg *msg,
@@ -37,7 +37,7 @@ static enum coffer_outcome decode_or_reject(coffer_txn *txn, const struct coffer
 /* ------------------------------------------------------------------ REQUEST_RESERVE */
 
 /* Decode body.items into @p *out (count in @p *n): every entry an object whose fields fit their
- * widths (§3.1, §2.5) and whose source is not 0 (§9.5 checks). REJECT (reason recorded) or
+ * widths (kafka-contract.md#compartment-command-envelope, kafka-contract.md#json-as-read) and whose source is not 0 (kafka-contract.md#request_reserve checks). REJECT (reason recorded) or
  * COFFER_DONE; on COFFER_DONE the caller frees *out. */
 static enum coffer_outcome decode_items(coffer_txn *txn, const json_t *body,
                                         struct rsv_item **out, size_t *n)
@@ -78,7 +78,7 @@ static enum coffer_outcome decode_items(coffer_txn *txn, const json_t *body,
 	return COFFER_DONE;
 }
 
-/* Steps 2 and 3 of §9.5 on the locked compartment @p c. */
+/* Steps 2 and 3 of kafka-contract.md#request_reserve on the locked compartment @p c. */
 static enum coffer_outcome reserve_items(coffer_ctx *ctx, coffer_txn *txn, const char *tenant,
                                          const struct coffer_compartment_cmd *cmd,
                                          const struct coffer_compartment *c,
@@ -181,7 +181,7 @@ enum coffer_outcome reservation_on_request_reserve(coffer_ctx *ctx, coffer_txn *
 
 /* What CONSUME and CANCEL_RESERVATION share: decode the envelope and body.slot (REJECT on bad
  * input or slot 0), lock the compartment, A = the asset at slot, R = its active reservation of
- * T (steps 1 and 2 of §9.6 / §9.8). Returns COFFER_DONE with @p *found set when all three exist;
+ * T (steps 1 and 2 of kafka-contract.md#consume / kafka-contract.md#cancel_reservation-compartment). Returns COFFER_DONE with @p *found set when all three exist;
  * COFFER_DONE with *found false when the command fails without effect (logged; OP-11); else the
  * outcome to return. */
 static enum coffer_outcome locate(coffer_ctx *ctx, coffer_txn *txn, const struct coffer_msg *msg,
@@ -216,7 +216,7 @@ static enum coffer_outcome locate(coffer_ctx *ctx, coffer_txn *txn, const struct
 		             cmd->character_id, (unsigned)c->type, slot);
 	if (rc != 0)
 		return FAIL(rc);
-	/* Never made, expired, consumed or cancelled all read as "none" (§9.6 step 2). */
+	/* Never made, expired, consumed or cancelled all read as "none" (kafka-contract.md#consume step 2). */
 	rc = reservation_sql_active(txn, tenant, a->id, cmd->transaction_id, H->now(txn), r);
 	if (rc == COFFER_ENOTFOUND)
 		return FAILS(ctx, "%s failed: no active reservation character=%u type=%u slot=%d "
@@ -254,7 +254,7 @@ enum coffer_outcome reservation_on_consume(coffer_ctx *ctx, coffer_txn *txn,
 		if ((rc = A->asset_delete(txn, tenant, a.id)) == 0)
 			rc = A->emit_asset_deleted(txn, &ev, &a);
 	} else {
-		/* Emitted even when R.quantity is 0 and nothing changed (§9.6 step 4). */
+		/* Emitted even when R.quantity is 0 and nothing changed (kafka-contract.md#consume step 4). */
 		if ((rc = A->asset_set_quantity(txn, tenant, a.id, left)) == 0)
 			rc = A->emit_asset_quantity(txn, &ev, &a, left);
 	}
@@ -276,7 +276,7 @@ enum coffer_outcome reservation_on_cancel_reservation(coffer_ctx *ctx, coffer_tx
 		return o;
 	int rc = reservation_sql_delete(txn, tenant, a.id, cmd.transaction_id);
 	struct coffer_evctx ev = {cmd.transaction_id, cmd.character_id, c.id};
-	/* The body has no transactionId (§4.2); slot is the command's, where the asset is. */
+	/* The body has no transactionId (kafka-contract.md#compartment-status-events); slot is the command's, where the asset is. */
 	if (rc == 0)
 		rc = A->emit_compartment_cancelled(txn, &ev, r.item_id, a.slot, r.quantity);
 	return rc ? FAIL(rc) : COFFER_DONE;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* plugins/reservation/reservation_rules.c: the pure rules of the reservation plugin: the
- * all-or-nothing planning of REQUEST_RESERVE (inventory.md §9.5, OP-7, OP-34), the arithmetic of
- * CONSUME (§9.6, OP-10) and the sanitising of the sweep settings. No host calls, so the unit
+ * all-or-nothing planning of REQUEST_RESERVE (kafka-contract.md#request_reserve, OP-7, OP-34), the arithmetic of
+ * CONSUME (kafka-contract.md#consume, OP-10) and the sanitising of the sweep settings. No host calls, so the unit
  * tests link this file alone. */
 #include "reservation_rules.h"
 
@@ -71,7 +71,7 @@ enum rsv_verdict reservation_rules_plan(struct rsv_stock *stock, size_t nstock,
 		} else {
 			struct rsv_stock *s = &stock[it->stock];
 			/* Signed: a DESTROY may have left an asset with more reserved than it holds
-			 * (DESTROY ignores reservations, §5.9), so "available" can be negative. */
+			 * (DESTROY ignores reservations, kafka-contract.md#reservations), so "available" can be negative. */
 			int64_t left = (int64_t)s->qty - (int64_t)s->reserved - (int64_t)s->planned;
 			if (s->template_id != it->item_id)
 				v = RSV_WRONG_ITEM;

@@ -19,9 +19,9 @@ struct rsv_stock {
 	int16_t slot;
 	uint32_t asset_id;
 	uint32_t template_id;
-	uint32_t qty;          /* qty(): stored quantity, 1 for non-stackables (§5.4) */
-	uint64_t reserved;     /* sum of its active reservations (§5.9), every transaction */
-	uint64_t planned;      /* running amount of this request (§9.5 step 2); plan sets it */
+	uint32_t qty;          /* qty(): stored quantity, 1 for non-stackables (kafka-contract.md#asset-kinds) */
+	uint64_t reserved;     /* sum of its active reservations (kafka-contract.md#reservations), every transaction */
+	uint64_t planned;      /* running amount of this request (kafka-contract.md#request_reserve step 2); plan sets it */
 	bool used;             /* an item of the request names it */
 };
 
@@ -34,7 +34,7 @@ struct rsv_item {
 	bool found;            /* an asset is at source */
 };
 
-/* Why a request cannot be reserved (§9.5 step 2), per item in list order. */
+/* Why a request cannot be reserved (kafka-contract.md#request_reserve step 2), per item in list order. */
 enum rsv_verdict {
 	RSV_OK = 0,
 	RSV_NO_ASSET,          /* no asset at source */
@@ -54,14 +54,14 @@ void reservation_rules_sort(struct rsv_stock *stock, size_t n);
 void reservation_rules_resolve(struct rsv_stock *stock, size_t nstock, struct rsv_item *items,
                                size_t nitems);
 
-/* §9.5 step 2: validate every item in list order against its asset, keeping a running planned
+/* kafka-contract.md#request_reserve step 2: validate every item in list order against its asset, keeping a running planned
  * amount per asset (OP-34: one slot may appear several times). Returns RSV_OK when every item
  * can be reserved, else the first failure and its index in @p bad. Nothing is reserved on a
  * failure; stock[].planned holds the amounts of the request when RSV_OK. */
 enum rsv_verdict reservation_rules_plan(struct rsv_stock *stock, size_t nstock,
                                         const struct rsv_item *items, size_t nitems, size_t *bad);
 
-/* §9.6 step 4 (OP-10): after consuming @p reserved of an asset with quantity @p qty, whether the
+/* kafka-contract.md#consume step 4 (OP-10): after consuming @p reserved of an asset with quantity @p qty, whether the
  * asset is deleted (not stackable, or nothing left); otherwise *left is its new quantity. */
 bool reservation_rules_consume(bool stackable, uint32_t qty, uint32_t reserved, uint32_t *left);
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* plugins/reservation/reservation_sql.c: every statement on the `reservations` table
- * (inventory.md §7.3), the plugin's only table.
+ * (kafka-contract.md#inventory-tables), the plugin's only table.
  *
  * Constant texts with typed binds (the host prepares and caches them per connection); every
  * statement filters by tenant except the sweep's cross-tenant selection, whose rows are then
@@ -56,7 +56,7 @@ int reservation_sql_add(coffer_txn *txn, const char *tenant, uint32_t asset_id,
                         uint32_t item_id, uint32_t quantity, int64_t now_us, int64_t expires_us)
 {
 	/* One row per (asset, transaction), quantities add up (OP-34); an expired row counts as
-	 * absent (§5.9) and is replaced. The assignments run left to right, so quantity is
+	 * absent (kafka-contract.md#reservations) and is replaced. The assignments run left to right, so quantity is
 	 * decided on the old expires_at before it is overwritten. */
 	static const char sql[] =
 		"INSERT INTO reservations (tenant_id, asset_id, transaction_id, character_id, "

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* plugins/reservation/reservation_sweep.c: the periodic task reservation_expiry
- * (inventory.md §13): delete reservations whose expires_at <= Now, without events.
+ * (kafka-contract.md#reservation-expiry): delete reservations whose expires_at <= Now, without events.
  *
- * Every rule already treats an expired row as absent (§5.9), so the sweep only keeps the
+ * Every rule already treats an expired row as absent (kafka-contract.md#reservations), so the sweep only keeps the
  * table small and its timing never changes an outcome. Each call is one host transaction: it
  * selects one batch of due rows FOR UPDATE SKIP LOCKED across tenants (rows a command holds,
  * or another process's sweep, are passed over), deletes those of tenants for which the plugin

@@ -1,9 +1,9 @@
 -- SPDX-License-Identifier: MIT
--- Tables of the asset plugin (inventory.md section 7): compartments, assets, item_templates,
+-- Tables of the asset plugin (docs/kafka-contract.md#inventory-tables): compartments, assets, item_templates,
 -- cash_items. compartment, reservation and drop require asset, so these run before theirs and
 -- their foreign keys (reservations.asset_id) find the assets table.
 
--- One per (tenant, character, inventory type); the row is the lock for its contents (7.1, 8).
+-- One per (tenant, character, inventory type); the row is the lock for its contents (kafka-contract.md#locking).
 CREATE TABLE compartments (
   tenant_id      CHAR(36)         NOT NULL,
   id             CHAR(36)         NOT NULL,             -- UUID v4, lowercase text
@@ -14,7 +14,7 @@ CREATE TABLE compartments (
   UNIQUE KEY uq_compartments_owner (tenant_id, character_id, inventory_type)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
 
--- Every asset kind in one flattened row (7.2).
+-- Every asset kind in one flattened row (kafka-contract.md#inventory-tables).
 CREATE TABLE assets (
   id              INT UNSIGNED      NOT NULL AUTO_INCREMENT,  -- assetId on the wire
   tenant_id       CHAR(36)          NOT NULL,
@@ -79,7 +79,7 @@ CREATE TABLE item_templates (
   rechargeable    TINYINT(1)        NOT NULL DEFAULT 0,
   is_cash         TINYINT(1)        NOT NULL DEFAULT 0,
   equip_slot_code VARCHAR(8)        NULL,                 -- raw islot
-  equip_slot_name VARCHAR(16)       NULL,                 -- HAT, OVERALL, RING, ... (5.5)
+  equip_slot_name VARCHAR(16)       NULL,                 -- HAT, OVERALL, RING, ... (kafka-contract.md#equip-positions)
   equip_slots     VARCHAR(64)       NULL,                 -- "-12,-13,-15,-16", first = default
   inc_str         SMALLINT UNSIGNED NOT NULL DEFAULT 0,
   inc_dex         SMALLINT UNSIGNED NOT NULL DEFAULT 0,
@@ -101,7 +101,7 @@ CREATE TABLE item_templates (
   PRIMARY KEY (tenant_id, template_id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
 
--- Cash-shop items ACCEPT moves in, read until a cash-shop plugin provides "cashitem" (7.5).
+-- Cash-shop items ACCEPT moves in, read until a cash-shop plugin provides "cashitem" (kafka-contract.md#accept).
 CREATE TABLE cash_items (
   tenant_id    CHAR(36)          NOT NULL,
   id           INT UNSIGNED      NOT NULL,

@@ -1,5 +1,5 @@
 -- SPDX-License-Identifier: MIT
--- sql/drop/0001_create_drop.sql: the drop plugin's tables, exactly as drops.md §13.
+-- sql/drop/0001_create_drop.sql: the drop plugin's tables, exactly as kafka-contract.md#drop-tables.
 -- All timestamps are UTC values bound by the plugin from the host clock (never NOW());
 -- DATETIME(6) keeps microseconds.
 
@@ -57,9 +57,9 @@ CREATE TABLE drop_id_sequence (
   last_id    INT UNSIGNED NOT NULL                 -- first use inserts 1000000000
 ) ENGINE=InnoDB;
 
--- Pick-up markers of the inventory side (drops.md §11.2 step 7, inventory.md §11): one row per
--- drop whose RESERVED was credited. Removed when the id is allocated again (§4.2) or after
--- pickup_marker_retention_ms (§9.2).
+-- Pick-up markers of the inventory side (kafka-contract.md#pick-up-on-drop-reserved step 1, kafka-contract.md#pick-up-on-drop-reserved): one row per
+-- drop whose RESERVED was credited. Removed when the id is allocated again (kafka-contract.md#drop-ids) or after
+-- pickup_marker_retention_ms (kafka-contract.md#drop-expiry).
 CREATE TABLE drop_pickups (
   tenant_id      CHAR(36) CHARACTER SET ascii NOT NULL,
   drop_id        INT UNSIGNED     NOT NULL,

@@ -1,7 +1,7 @@
 -- SPDX-License-Identifier: MIT
 -- sql/reservation/0001_create_reservations.sql: the reservation plugin's one table, exactly as
--- inventory.md section 7.3. reservation requires asset, so asset's migrations have run and the
--- foreign key finds `assets`; ON DELETE CASCADE makes a reservation go with its asset (5.9, OP-9).
+-- docs/kafka-contract.md#inventory-tables. reservation requires asset, so asset's migrations have run and the
+-- foreign key finds `assets`; ON DELETE CASCADE makes a reservation go with its asset (kafka-contract.md#reservations, OP-9).
 -- expires_at is bound from the host clock (never NOW()); "active" means expires_at > Now.
 
 CREATE TABLE reservations (

@@ -35,7 +35,7 @@
 
 #define MAX_CAP 96
 #define MAX_RESV 4
-/* Reservations live 30 s (inventory.md 5.9): older ones are never cancelled or
+/* Reservations live 30 s (docs/kafka-contract.md#reservations): older ones are never cancelled or
  * consumed, their units stay counted as reserved (the model stays safe). */
 #define RESV_USE_US (20 * 1000000LL)
 #define USE_BASE 2000000u

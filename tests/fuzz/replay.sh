@@ -3,7 +3,7 @@
 # tests/fuzz/replay.sh (make check): every fuzz target, built without libFuzzer
 # (tests/fuzz/replay_<target>), runs once over each input of
 # tests/fuzz/regressions/<target>/ (the crashes fuzzing found, fixed since) and
-# tests/fuzz/corpus/<target>/ (the seeds). A crash, a sanitizer report or a
+# tests/fuzz/corpus/<target>/ (the seed corpus). A crash, a sanitizer report or a
 # failed property check fails the test. docs/testing.md "Fuzzing".
 set -euo pipefail
 src=${abs_top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# An item is never duplicated or lost across crashes (ARCHITECTURE.md
-# "exactly-once effects": markers + row changes + outbox rows commit in one
+# An item is never duplicated or lost across crashes (docs/architecture.md#outbox
+# and #processed-markers: markers + row changes + outbox rows commit in one
 # transaction; offsets after; the outbox is published at least once, each
 # event under one EVENT_ID).
 #

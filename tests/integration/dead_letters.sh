@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# Bad input is dead-lettered, and consumption goes on (ARCHITECTURE.md
-# "Messages"). Each kind of bad message on a command topic lands on the
+# Bad input is dead-lettered, and consumption goes on (docs/architecture.md
+# #transactions). Each kind of bad message on a command topic lands on the
 # dead-letter topic with its original payload, key and headers plus
 # DEAD_LETTER_REASON / _TOPIC / _PARTITION / _OFFSET; it changes nothing in
 # probe_items; the good message after them is applied. A type nobody handles

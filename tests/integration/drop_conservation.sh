@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# Item conservation across inventories and maps (drops.md §14.6, §11), with
+# Item conservation across inventories and maps (kafka-contract.md#processing-model, kafka-contract.md#pick-up-flow), with
 # the real asset, compartment, reservation and drop plugins, 4 workers.
 #
 # Four characters: 101 and 102 with room, 103 with a full equipment

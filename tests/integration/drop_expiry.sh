@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# Drop expiry through the embedded Kafka (drops.md §9.2, §6.2, §7), with the
+# Drop expiry through the embedded Kafka (kafka-contract.md#drop-expiry, kafka-contract.md#drop-status-events, kafka-contract.md#drop-states), with the
 # real drop plugin: expiration_duration_ms 5000, expiration_interval_ms 200,
 # reservation_grace_ms 6000.
 #
@@ -8,7 +8,7 @@
 # tenant U (other region and version) spawns one drop too. B is reserved at
 # once, C is picked up at once. Expected:
 # * A: CREATED, then EXPIRED no earlier than dropTime + 5000 ms (how much later
-#   is printed, not asserted: that is a speed, and tests assert behaviour), exactly §6.2 (the spawn's transactionId, its
+#   is printed, not asserted: that is a speed, and tests assert behaviour), exactly kafka-contract.md#drop-status-events (the spawn's transactionId, its
 #   location, body {}), key dropId, the stored tenant headers; the row is gone.
 # * B (RESERVED): not expired at dropTime + duration; expired only once
 #   reservedAt + grace has passed too.
@@ -62,7 +62,7 @@ check_eq "three EXPIRED (A, B, U's), none for the picked-up C" \
 	"$(jq -s -c 'map([.headers.TENANT_ID, .value.dropId]) | sort' <<<"$E")" \
 	"$(jq -n -c --arg t "$T" --arg u "$U" '[[$t, 1000000001], [$t, 1000000002], [$u, 1000000001]] | sort')"
 EA=$(jq -c 'select(.value.transactionId == "'$XA'")' <<<"$E")
-check_eq "A's EXPIRED is exactly §6.2 (the spawn's transactionId, location, body {})" \
+check_eq "A's EXPIRED is exactly kafka-contract.md#drop-status-events (the spawn's transactionId, location, body {})" \
 	"$(jq -c '.value' <<<"$EA")" \
 	"{\"transactionId\":\"$XA\",$MAP,\"dropId\":1000000001,\"type\":\"EXPIRED\",\"body\":{}}"
 check_eq "A's EXPIRED: key dropId, the stored tenant headers" \

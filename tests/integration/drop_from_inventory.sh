@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# A character drops something from its inventory (drops.md §11.5 and worked
-# example A §11.6; inventory.md §9.4, §4.4), through the embedded Kafka with
+# A character drops something from its inventory (kafka-contract.md#drop-from-inventory-flow and worked
+# example A kafka-contract.md#worked-examples; kafka-contract.md#drop-compartment, kafka-contract.md#drop-ids), through the embedded Kafka with
 # the real asset, compartment, reservation and drop plugins.
 #
 # Character 12345 has the sword 1302000 in equipment slot 3 (STR 1, W.ATT 19,
@@ -9,7 +9,7 @@
 # 1. DROP of the sword (example A1, same transactionId): in this order, asset
 #    DELETED (A2), COMMAND_TOPIC_DROP SPAWN_FROM_CHARACTER (A3, equipmentId =
 #    the sword's referenceId, the inline statistics), drop CREATED (A4, id
-#    1000000001), each exactly as the spec writes it (dropTime from the row),
+#    1000000001), each exactly as the contract writes it (dropTime from the row),
 #    with its key (characterId, mapId, dropId) and tenant headers.
 # 2. DROP of 10 potions of 50: QUANTITY_CHANGED 40, SPAWN_FROM_CHARACTER of 10
 #    with equipmentId 0 and 16 zero statistics, CREATED 1000000002.

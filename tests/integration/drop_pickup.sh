@@ -1,22 +1,22 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# Picking drops up into an inventory (drops.md §11.2, §11.3, worked example B
-# §11.7; inventory.md §11, Appendix A.4), through the embedded Kafka with the
+# Picking drops up into an inventory (kafka-contract.md#pick-up-flow, kafka-contract.md#pick-up-on-drop-reserved, worked example B
+# kafka-contract.md#worked-examples; kafka-contract.md#pick-up-on-drop-reserved, example A.4), through the embedded Kafka with the
 # real asset, compartment, reservation and drop plugins.
 #
 # 1. Example B: the sword of example A (SPAWN_FROM_CHARACTER A3, drop
 #    1000000001) is reserved by 12346 (B1). In this order: RESERVED (B2),
 #    asset CREATED (a fresh equipable in 12346's equipment slot 1 with the
-#    inline statistics, inventory.md §4.1.2), REQUEST_PICK_UP (B3, key
+#    inline statistics, kafka-contract.md#referencedata), REQUEST_PICK_UP (B3, key
 #    dropId), PICKED_UP (B4); all under B1's transactionId; each byte for byte.
-# 2. Appendix A.4: 10 Blue Snail Shells (4000000) into an ETC compartment with
+# 2. example A.4: 10 Blue Snail Shells (4000000) into an ETC compartment with
 #    95 in slot 2, 100 in slot 5, slots 1..6 used: RESERVED, QUANTITY_CHANGED
 #    (slot 2 -> 100), CREATED (5 in slot 7), REQUEST_PICK_UP, PICKED_UP.
 # 3. A reservation without transactionId (nil): RESERVED echoes nil; the
 #    pick-up's asset event, REQUEST_PICK_UP and PICKED_UP share one new id.
 # 4. Redelivery: both RESERVED events published again (new Kafka records, no
 #    EVENT_ID) and the REQUEST_PICK_UPs sent again: nothing is credited twice,
-#    nothing is emitted (pick-up markers, §11.2 step 7; §5.5).
+#    nothing is emitted (pick-up markers, kafka-contract.md#pick-up-on-drop-reserved step 1; kafka-contract.md#request_pick_up).
 . "$(dirname "$0")/lib.sh"
 it_init
 drop_start a
@@ -71,7 +71,7 @@ check_eq "Kafka: REQUEST_PICK_UP keyed by dropId, with the tenant headers" \
 check_eq "Kafka: the asset CREATED keyed by characterId" \
 	"$(watch_all EVENT_TOPIC_ASSET_STATUS 7 5000 | jq -c --arg x "$XB" 'select(.value.transactionId == $x) | [.key, .value]')" "[12346,$BC]"
 
-# 2. Appendix A.4: overflow into a new stack.
+# 2. example A.4: overflow into a new stack.
 drop_cmd SPAWN "{\"transactionId\":\"$(uuid)\",$MAP,\"body\":{\"itemId\":4000000,\"quantity\":10,\"x\":5,\"y\":5,\"dropperId\":3000042}}"
 check "drop 1000000002 lies on the map" wait_until 10 '[[ $(drop_rows) == "$(printf "1000000002\tAVAILABLE\t0")" ]]'
 L=$(drop_outbox_last)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# Pick-up into a full inventory (drops.md §11.2 step 4, §11.3, §5.4, worked
-# example B' §11.7; inventory.md §11 failure, OP-6), through the embedded
+# Pick-up into a full inventory (kafka-contract.md#pick-up-flow step 4, kafka-contract.md#pick-up-on-drop-reserved, kafka-contract.md#cancel_reservation-drop, worked
+# example B' kafka-contract.md#worked-examples; kafka-contract.md#pick-up-on-drop-reserved failure, OP-6), through the embedded
 # Kafka with the real plugins.
 #
 # Character 12347's ETC compartment is full (slot 1: 98 Blue Snail Shells

@@ -1,19 +1,19 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# Racing pick-ups of map drops (drops.md §5.3, §5.5, §7, §14.3), through the
+# Racing pick-ups of map drops (kafka-contract.md#request_reservation, kafka-contract.md#request_pick_up, kafka-contract.md#drop-states, kafka-contract.md#processing-model), through the
 # embedded Kafka with the real drop plugin, in two cofferd processes (a, b) of
 # one consumer group on one Kafka and one database, 4 workers each.
 #
 # Three meso drops nobody owns (meso: the inventory half of the drop plugin
-# ignores their RESERVED, drops.md §11.4, and no character plugin is loaded,
+# ignores their RESERVED, kafka-contract.md#meso, and no character plugin is loaded,
 # so only the commands of this test touch them). One kcat burst of 96 REQUEST_RESERVATION (4
 # characters x 8 clicks per drop, every message under its own key, so they
 # spread over all partitions and both processes and run concurrently). Per
 # drop exactly one RESERVED (a character W, with the transactionId of one of
 # W's requests); every request of the three other characters gets its
 # RESERVATION_FAILURE (its own transactionId and characterId); W's other
-# clicks get nothing (§5.3 step 3a). The row is RESERVED by W with the
-# petSlot of the winning request (first request wins, §7.1).
+# clicks get nothing (kafka-contract.md#request_reservation step 3a). The row is RESERVED by W with the
+# petSlot of the winning request (first request wins, kafka-contract.md#drop-states).
 # Then drops 1 and 2: REQUEST_PICK_UP by W -> one PICKED_UP carrying that
 # petSlot, row gone; then stale messages (the same pick-up three more times, a
 # loser's pick-up, a loser's reservation) -> no second PICKED_UP, only the
@@ -106,7 +106,7 @@ check "both rows are deleted" wait_until 10 '[[ $(sql "SELECT COUNT(*) FROM drop
 watch_all EVENT_TOPIC_DROP_STATUS 80 10000 | jq -c 'select(.value.type == "PICKED_UP")' >"$IT_W/ev2"
 for d in 1000000001 1000000002; do
 	i=${d: -1}
-	check_eq "drop $d: PICKED_UP exactly as §6.4 (petSlot of the winning request)" \
+	check_eq "drop $d: PICKED_UP exactly as kafka-contract.md#drop-status-events (petSlot of the winning request)" \
 		"$(jq -c --argjson d "$d" 'select(.value.dropId == $d) | .value' "$IT_W/ev2")" \
 		"{\"transactionId\":\"${PX[$d]}\",$MAP,\"dropId\":$d,\"type\":\"PICKED_UP\",\"body\":{\"characterId\":${WIN[$d]},\"itemId\":0,\"equipmentId\":0,\"quantity\":0,\"meso\":$((100 * i)),\"petSlot\":${WPS[$d]},\"strength\":0,\"dexterity\":0,\"intelligence\":0,\"luck\":0,\"hp\":0,\"mp\":0,\"weaponAttack\":0,\"magicAttack\":0,\"weaponDefense\":0,\"magicDefense\":0,\"accuracy\":0,\"avoidability\":0,\"hands\":0,\"speed\":0,\"jump\":0,\"slots\":0}}"
 done
@@ -149,7 +149,7 @@ check_eq "drop 3: exactly one PICKED_UP out of six racing pick-ups" "$(jq -s -c 
 c3=$(jq -r '.body.characterId' <<<"$P3")
 want_ps=-1
 [[ $c3 == "${WIN[$D3]}" ]] && want_ps=${WPS[$D3]}
-check_eq "drop 3: its petSlot is the stored one for the holder, -1 for anyone else (§5.5)" \
+check_eq "drop 3: its petSlot is the stored one for the holder, -1 for anyone else (kafka-contract.md#request_pick_up)" \
 	"$(jq -r '.body.petSlot' <<<"$P3")" "$want_ps"
 check_eq "nothing more committed for the event topic" "$(outbox_logged "topic = 'EVENT_TOPIC_DROP_STATUS'")" 82
 check_eq "nothing more on the event topic" "$(watch_end EVENT_TOPIC_DROP_STATUS | wc -l)" 82

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# Drops survive a restart (drops.md §10, §4.2, §9.2). cofferd a (duration
+# Drops survive a restart (kafka-contract.md#shutdown-and-start, kafka-contract.md#drop-ids, kafka-contract.md#drop-expiry). cofferd a (duration
 # 600 s, sweep every 200 ms) creates three drops (an item, an equipment
 # with statistics, a meso drop reserved by character 55 with petSlot 1: meso,
 # so that no inventory answers the reservation) and is stopped with SIGTERM:
@@ -88,7 +88,7 @@ check_eq "PICKED_UP of drop 3: the stored meso and petSlot 1" \
 	"$(jq -c 'select(.value.type == "PICKED_UP") | .value | [.transactionId, .body.characterId, .body.itemId, .body.equipmentId, .body.quantity, .body.meso, .body.petSlot]' "$IT_W/b_events")" \
 	"[\"$XP\",55,0,0,0,40,1]"
 E1=$(jq -c 'select(.value.type == "EXPIRED" and .value.dropId == 1000000001)' "$IT_W/b_events")
-check_eq "EXPIRED of drop 1: exactly §6.2 with the spawn's transactionId" "$(jq -c .value <<<"$E1")" \
+check_eq "EXPIRED of drop 1: exactly kafka-contract.md#drop-status-events with the spawn's transactionId" "$(jq -c .value <<<"$E1")" \
 	"{\"transactionId\":\"$X1\",$MAP,\"dropId\":1000000001,\"type\":\"EXPIRED\",\"body\":{}}"
 check_eq "EXPIRED of drop 1: key and the stored tenant headers" \
 	"$(jq -c '[.key, .headers.TENANT_ID, .headers.REGION, .headers.MAJOR_VERSION, .headers.MINOR_VERSION]' <<<"$E1")" \

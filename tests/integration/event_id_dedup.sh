@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# An event published twice is applied once (ARCHITECTURE.md "exactly-once
-# effects"): two BUMPs with the same EVENT_ID at different offsets add 1 once,
+# An event published twice is applied once (docs/architecture.md#processed-markers):
+# two BUMPs with the same EVENT_ID at different offsets add 1 once,
 # and the second is logged as a duplicate EVENT_ID. A BUMP with another
 # EVENT_ID, or without one, is applied; the same EVENT_ID under another tenant
 # is another event.

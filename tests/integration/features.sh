@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# Per-tenant feature switches at run time, without a restart (ARCHITECTURE.md
-# "Tenancy"). `cofferctl feature set T probe off`: within 5 s a PUT for T is
+# Per-tenant feature switches at run time, without a restart (docs/architecture.md#tenancy).
+# `cofferctl feature set T probe off`: within 5 s a PUT for T is
 # answered by ERROR FEATURE_DISABLED and changes nothing, a BUMP (no refusal
 # registered) changes nothing and emits nothing, another tenant is unaffected;
 # back on: within 5 s T's PUT is applied again.

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# Character CREATED through Kafka (inventory.md 10.1, 4.2, 4.3, 2.2, 2.3).
+# Character CREATED through Kafka (docs/kafka-contract.md#character-created, #headers, #keys).
 # One CREATED makes exactly five compartments (types 1..5, capacity 24) and six
 # events, appended to the outbox in this order: compartment CREATED for types
 # 1, 2, 3, 4, 5, then inventory CREATED. The five compartment events share one

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # CREATE_ASSET, MOVE (to an empty slot and a swap), MERGE, SORT through Kafka
-# (inventory.md 9.10, 9.3, 9.12, 9.13, appendix A.3). Four potions are created
+# (docs/kafka-contract.md#create_asset, #move, #merge, #sort, example A.3). Four potions are created
 # in USE slots 1..4 (one CREATED each, full value checked), moved into the
 # layout of A.3 (slot 1 = 2000001 x10, 3 = 2000000 x40, 4 = 2000001 x95,
 # 7 = 2000000 x30), merged (the seven events of A.3) and sorted (MOVED, then

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# EQUIP of an overall over worn pants through Kafka (inventory.md 9.1, 5.5,
-# appendix A.1). EQUIP bag: 1 sword, 2 ring, 3 overall 1050000, 4 sword; worn
+# EQUIP of an overall over worn pants through Kafka (docs/kafka-contract.md#equip,
+# example A.1). EQUIP bag: 1 sword, 2 ring, 3 overall 1050000, 4 sword; worn
 # -5 top 1040002, -6 pants 1060002. EQUIP {source 3, destination -5}: the
 # overall goes to -5 and the top to 3 (one MOVED, for the overall), then the
 # pants go to the next free slot 5 (MOVED(pants, slot 5, oldSlot -6)). The

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# REQUEST_RESERVE then CONSUME through Kafka (inventory.md 9.5, 9.6, 5.7 rule
-# 4, 5.9, appendix A.5). USE: 4 = 2000000 x5, 5 = 2000000 x20, 6 = 2000001 x10.
+# REQUEST_RESERVE then CONSUME through Kafka (docs/kafka-contract.md#request_reserve, #consume,
+# merge rule 4, example A.5). USE: 4 = 2000000 x5, 5 = 2000000 x20, 6 = 2000001 x10.
 # REQUEST_RESERVE T [{4, 2000000, 5}, {6, 2000001, 3}]: RESERVED per item in
 # list order (compartment topic, body {transactionId, itemId, slot, quantity}),
 # two rows expiring 30 s later. A MOVE of 5 onto the reserved stack in 4 swaps

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# A reservation left to expire, through Kafka (inventory.md 5.9, 7.3, 9.5,
-# 9.6, 9.8, 13, OP-8, appendix A.5). The lifetime is fixed at 30 s (the
+# A reservation left to expire, through Kafka (docs/kafka-contract.md#reservations,
+# #reservation-expiry, OP-8, example A.5). The lifetime is fixed at 30 s (the
 # reservation plugin has no setting for it), so this test waits about 31 s;
 # the sweep runs every 200 ms (reservation.sweep_interval_ms).
 # USE slot 1 = 2000000 x5. T reserves 2: expires_at = request + 30 s. While it

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# Two tenants, one character id (inventory.md 2.2, 7, OP-24, OP-33). Tenants
+# Two tenants, one character id (docs/kafka-contract.md#headers, OP-24, OP-33). Tenants
 # A and B both create character 1001 and an asset in USE slot 1. Every event
 # carries its own tenant's headers and only that tenant's compartment and
 # asset ids; a MOVE of B moves only B's asset; A's MOVE and CONSUME of the slot

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# Concurrency through Kafka (inventory.md 8, 2.6): two cofferd processes (a and
+# Concurrency through Kafka (docs/kafka-contract.md#locking, #processing-model): two cofferd processes (a and
 # b, 4 workers each, one embedded Kafka, one database, one consumer group)
 # handle one burst of commands for character 1001, sent by kcat in one go.
 #

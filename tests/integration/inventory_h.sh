@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # cofferd --list-plugins with the asset, compartment and reservation plugins of
-# the build tree (inventory.md section 1): the three plugins, their versions,
+# the build tree (docs/kafka-contract.md#plugins-and-handlers): the three plugins, their versions,
 # services (asset provides asset/1; compartment and reservation require it;
 # reservation provides reservation/1) and exactly the (topic, type) pairs of
-# seed 000 except DROP and drop RESERVED: the 14 other compartment commands
+# the inventory contract except DROP and drop RESERVED: the 14 other compartment commands
 # (each with its refusal for a disabled tenant), character CREATED and
 # DELETED, equipable UPDATED; plus the reservation expiry task. No database.
 . "$(dirname "$0")/inventory_lib.sh"

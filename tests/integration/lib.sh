@@ -670,7 +670,7 @@ drop_assets() {
 drop_processed() { sql "SELECT COUNT(*) FROM coffer_processed"; }
 
 # drop_quiet [TIMEOUT_S]: until the outbox is empty and no new record was
-# processed for 1 s (the queues drained, drops.md §14.6).
+# processed for 1 s (the queues drained, kafka-contract.md#processing-model).
 drop_quiet() {
 	local t=${1:-20} i last=-1 now stable=0
 	for ((i = 0; i < t * 5; i++)); do

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # No event is lost when cofferd dies between commit and publication
-# (ARCHITECTURE.md "exactly-once effects": the event is an outbox row written
+# (docs/architecture.md#outbox: the event is an outbox row written
 # in the message's transaction). Another session holds the publisher's named
 # lock, so the PUT's committed PUT_DONE stays in coffer_outbox; cofferd is
 # killed with SIGKILL; the lock is released; the next cofferd (a new embedded

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# Periodic tasks (ARCHITECTURE.md "Timed things"): probe_expire deletes rows
+# Periodic tasks (docs/plugin-guide.md#threads): probe_expire deletes rows
 # whose value is "expire", one per call, and emits EXPIRED for each with the
 # tenant headers stored on that row (not those of any message), a fresh
 # EVENT_ID, no trace headers, and the id as key. Other rows stay.

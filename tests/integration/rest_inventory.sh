@@ -63,7 +63,7 @@ jqb "each compartment's relationship lists its assets in that order" \
 	'. as $d | [.included[] | select(.type == "compartments") | .relationships.assets.data[].id] == [$d.included[] | select(.type == "assets") | .id]'
 jqb "asset resources: type, id (decimal string), attributes, no relationships" \
 	'all(.included[] | select(.type == "assets"); keys_unsorted == ["type","id","attributes"] and (.id | test("^[0-9]+$")))'
-jqb "asset attributes: the seed keys first, in order" \
+jqb "asset attributes: the classic keys first, in order" \
 	'all(.included[] | select(.type == "assets"); (.attributes | keys_unsorted)[0:6] == ["slot","templateId","expiration","referenceId","referenceType","referenceData"])'
 jqb "asset attributes: today's flattened keys after them" \
 	'all(.included[] | select(.type == "assets"); (.attributes | keys_unsorted)[6:] == ["createdAt","quantity","ownerId","owner","flag","rechargeable","strength","dexterity","intelligence","luck","hp","mp","weaponAttack","magicAttack","weaponDefense","magicDefense","accuracy","avoidability","hands","speed","jump","slots","levelType","level","experience","hammersApplied","equippedSince","cashId","commodityId","purchaseBy","petId"])'

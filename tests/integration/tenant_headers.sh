@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# Tenant headers in, tenant headers out (ARCHITECTURE.md "Tenancy").
+# Tenant headers in, tenant headers out (docs/architecture.md#tenancy).
 # A PUT with TENANT_ID, REGION and 2-byte versions is applied with those values,
 # and its PUT_DONE event carries exactly the four tenant headers re-encoded
 # (versions 2-byte big-endian), a fresh EVENT_ID (not the command's), then

@@ -7,7 +7,7 @@
  * checks both the outcome and the log line an operator would read: the host
  * log goes to fd 2, which the tests point at a temporary file while the
  * loader runs. The last test dlopens every real plugin built so far and checks
- * its descriptor as STYLE.md section 10 asks. */
+ * its descriptor as docs/plugin-guide.md#abi asks. */
 #include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>

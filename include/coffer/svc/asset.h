@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* coffer/svc/asset.h: the shared inventory service "asset", version 1 (inventory.md §1).
+/* coffer/svc/asset.h: the shared inventory service "asset", version 1 (kafka-contract.md#plugins-and-handlers).
  *
  * Locking protocol: every handler that touches a compartment or its assets follows it.
  *  1. Decode and validate first (cmd_decode, then the body); nothing is read or written
@@ -7,7 +7,7 @@
  *  2. Lock the compartment row FOR UPDATE before the first read of its assets or of
  *     their reservations: compartment_lock (tenant, character, type), with type 1 for
  *     EQUIP/UNEQUIP, the command's type otherwise, the template's type for a pick-up.
- *     That row is the lock for everything inside the compartment (§7.1, §8.2).
+ *     That row is the lock for everything inside the compartment (kafka-contract.md#inventory-tables, kafka-contract.md#locking).
  *  3. Hold exactly one compartment. Only character DELETED holds several, taken with
  *     compartment_list(for_update = true), which locks them in ascending type.
  *  4. When only an asset is known (equipable UPDATED), read it plainly, lock its
@@ -15,9 +15,9 @@
  *     on the second read only.
  *  5. Decide on the locked state; validate everything that can fail (free slot,
  *     quantities, template) before the first write when the command has a failure event,
- *     so that event goes out alone (§2.6 point 3). Otherwise a business failure returns
+ *     so that event goes out alone (kafka-contract.md#processing-model point 3). Otherwise a business failure returns
  *     COFFER_DONE with nothing written: the host commits an empty transaction.
- *  6. Emit events in the order the spec lists them, interleaved with the writes: emit
+ *  6. Emit events in the order the contract lists them, interleaved with the writes: emit
  *     only appends to the outbox of this transaction, so an abort discards them.
  *  7. Any COFFER_ETRANSIENT or COFFER_EDB from these functions: return COFFER_RETRY at
  *     once (coffer_asset_outcome); the host rolls back and redelivers.
@@ -46,19 +46,19 @@ extern "C" {
 #define COFFER_SVC_ASSET_NAME "asset"
 #define COFFER_SVC_ASSET_VERSION 1
 
-/* Inventory (compartment) types, §5.1. */
+/* Inventory (compartment) types, kafka-contract.md#inventory-types-and-templates. */
 #define COFFER_INV_EQUIP 1
 #define COFFER_INV_USE 2
 #define COFFER_INV_SETUP 3
 #define COFFER_INV_ETC 4
 #define COFFER_INV_CASH 5
 
-/** The temporary slot of a swap (§5.3); never left behind, never in an event. */
+/** The temporary slot of a swap (kafka-contract.md#slots); never left behind, never in an event. */
 #define COFFER_SLOT_TEMP (-32768)
-/** Capacity of a new compartment and the INCREASE_CAPACITY ceiling (§5.2). */
+/** Capacity of a new compartment and the INCREASE_CAPACITY ceiling (kafka-contract.md#compartments-and-capacity). */
 #define COFFER_CAPACITY_INITIAL 24u
 #define COFFER_CAPACITY_MAX 96u
-/** Reservation lifetime (§5.9), microseconds. */
+/** Reservation lifetime (kafka-contract.md#reservations), microseconds. */
 #define COFFER_RESERVATION_TTL_US 30000000LL
 /** Topics this service emits on. */
 #define COFFER_TOPIC_ASSET_STATUS "EVENT_TOPIC_ASSET_STATUS"
@@ -66,7 +66,7 @@ extern "C" {
 #define COFFER_TOPIC_INVENTORY_STATUS "EVENT_TOPIC_INVENTORY_STATUS"
 #define COFFER_TOPIC_COMPARTMENT_COMMAND "COMMAND_TOPIC_COMPARTMENT"
 
-/** Asset kinds (§5.4); kind_name gives the wire `referenceType`. */
+/** Asset kinds (kafka-contract.md#asset-kinds); kind_name gives the wire `referenceType`. */
 enum coffer_asset_kind {
 	COFFER_KIND_NONE = 0,      /**< not a kind (invalid template type) */
 	COFFER_KIND_EQUIPABLE,     /**< "equipable" */
@@ -80,7 +80,7 @@ enum coffer_asset_kind {
 
 #define COFFER_EQUIP_NSTATS 16
 
-/** The sixteen equipment statistics, in the wire order of drops.md §3.5 / inventory.md §4.1.2.
+/** The sixteen equipment statistics, in the wire order of kafka-contract.md#inline-equipment-statistics / kafka-contract.md#referencedata.
  *  `slots` is the column upgrade_slots. Read them by name, or all sixteen in this order
  *  through `v` (the same storage: a loop over `v` is defined, one from `&strength` is not). */
 struct coffer_equip_stats {
@@ -102,14 +102,14 @@ _Static_assert(offsetof(struct coffer_equip_stats, slots) ==
                "struct coffer_equip_stats: slots is the sixteenth");
 #endif
 
-/** One row of `assets` (§7.2). Frozen for service version 1 (callers allocate it). */
+/** One row of `assets` (kafka-contract.md#inventory-tables). Frozen for service version 1 (callers allocate it). */
 struct coffer_asset {
 	uint32_t id;                 /**< assetId; 0 before asset_insert */
 	char compartment_id[37];
 	int16_t slot;
 	uint32_t template_id;
 	enum coffer_asset_kind kind;
-	uint32_t reference_id;       /**< 0 on insert means "the new asset id" (§5.4) */
+	uint32_t reference_id;       /**< 0 on insert means "the new asset id" (kafka-contract.md#asset-kinds) */
 	int64_t expiration_us;       /**< UTC microseconds; COFFER_ASSET_NO_EXPIRY when none (NULL) */
 	uint32_t quantity;           /**< stored quantity; qty() is 1 for non-stackables */
 	uint32_t owner_id;
@@ -139,7 +139,7 @@ struct coffer_asset_list {
 	size_t n;
 };
 
-/** One row of `compartments` (§7.1). */
+/** One row of `compartments` (kafka-contract.md#inventory-tables). */
 struct coffer_compartment {
 	char id[37];
 	uint32_t character_id;
@@ -147,7 +147,7 @@ struct coffer_compartment {
 	uint32_t capacity;
 };
 
-/** One item template with the defaults of §6.2 applied. Frozen for version 1. */
+/** One item template with the defaults of kafka-contract.md#item-templates applied. Frozen for version 1. */
 struct coffer_item_template {
 	uint32_t template_id;
 	bool found;                  /**< a row exists; false = every value below is a default */
@@ -155,16 +155,16 @@ struct coffer_item_template {
 	bool rechargeable;
 	bool is_cash;
 	char equip_slot_code[33];    /**< "" when NULL */
-	char equip_slot_name[65];    /**< "" when NULL (PET_EQUIP rule of §5.5 / 9.1 applies) */
+	char equip_slot_name[65];    /**< "" when NULL (PET_EQUIP rule of kafka-contract.md#equip-positions / #equip applies) */
 	int16_t equip_slots[16];     /**< parsed `equip_slots`, first = default, as stored (no -100) */
 	size_t n_equip_slots;        /**< 0 when NULL/empty: cannot be equipped */
 	struct coffer_equip_stats stats; /**< inc_* and upgrade_slots (as stats.slots) */
 	char name[257];              /**< "" when NULL */
 };
 
-/** The decoded envelope of a COMMAND_TOPIC_COMPARTMENT message (§3.1). */
+/** The decoded envelope of a COMMAND_TOPIC_COMPARTMENT message (kafka-contract.md#compartment-command-envelope). */
 struct coffer_compartment_cmd {
-	char transaction_id[37];     /**< effective transaction id T (§3.1), lowercase */
+	char transaction_id[37];     /**< effective transaction id T (kafka-contract.md#compartment-command-envelope), lowercase */
 	uint32_t character_id;
 	uint8_t inventory_type;
 	const char *type;            /**< msg->type, borrowed */
@@ -179,8 +179,8 @@ struct coffer_compartment_cmd {
 
 /** cmd_decode results. */
 enum coffer_cmd_status {
-	COFFER_CMD_OK = 0,           /**< decoded and the envelope is valid (§9.0) */
-	COFFER_CMD_UNDECODABLE = 1,  /**< §2.5: REJECT with cmd.err, for every type */
+	COFFER_CMD_OK = 0,           /**< decoded and the envelope is valid (kafka-contract.md#common-command-rules) */
+	COFFER_CMD_UNDECODABLE = 1,  /**< kafka-contract.md#json-as-read: REJECT with cmd.err, for every type */
 	COFFER_CMD_INVALID = 2,      /**< decoded but characterId == 0 or inventoryType not 1..5:
 	                                  REJECT, except ACCEPT/RELEASE (ERROR with the nil
 	                                  compartment id). T and characterId are filled. */
@@ -209,12 +209,12 @@ struct coffer_svc_asset {
 
 	/* ---- commands ---- */
 
-	/** Decode the envelope of @p msg (§3.1, §2.5) and validate it (§9.0); see flags and
+	/** Decode the envelope of @p msg (kafka-contract.md#compartment-command-envelope, kafka-contract.md#json-as-read) and validate it (kafka-contract.md#common-command-rules); see flags and
 	 *  enum coffer_cmd_status. The body is only checked to be an object (or missing). */
 	enum coffer_cmd_status (*cmd_decode)(const struct coffer_msg *msg, unsigned flags,
 	                                     struct coffer_compartment_cmd *out);
 
-	/** The refusal for a disabled tenant (§4.2): register it for every COMMAND_TOPIC_COMPARTMENT
+	/** The refusal for a disabled tenant (kafka-contract.md#compartment-status-events): register it for every COMMAND_TOPIC_COMPARTMENT
 	 *  type you handle: host->on_disabled(ctx, topic, type, svc->refuse_disabled, NULL).
 	 *  Emits one compartment ERROR FEATURE_DISABLED (T per type, nil compartment id, key
 	 *  characterId) and returns COFFER_DONE; REJECT when the envelope is undecodable. */
@@ -239,7 +239,7 @@ struct coffer_svc_asset {
 	/** Store a new capacity (the caller clamps to COFFER_CAPACITY_MAX). */
 	int (*compartment_set_capacity)(coffer_txn *txn, const char *tenant,
 	                                const char *compartment_id, uint32_t capacity);
-	/** Delete the compartment row; its assets must be deleted first (no cascade, §7.2). */
+	/** Delete the compartment row; its assets must be deleted first (no cascade, kafka-contract.md#inventory-tables). */
 	int (*compartment_delete)(coffer_txn *txn, const char *tenant, const char *compartment_id);
 
 	/* ---- asset reads (after the compartment lock) ---- */
@@ -259,22 +259,22 @@ struct coffer_svc_asset {
 	 *  @p reference_id (any kind; RELEASE). ENOTFOUND if none. */
 	int (*asset_by_reference)(coffer_txn *txn, const char *tenant, const char *compartment_id,
 	                          uint32_t reference_id, struct coffer_asset *out);
-	/** Next free slot (§5.6) of @p c on the current state into @p slot; ENOTFOUND = full. */
+	/** Next free slot (kafka-contract.md#next-free-slot) of @p c on the current state into @p slot; ENOTFOUND = full. */
 	int (*next_free_slot)(coffer_txn *txn, const char *tenant, const struct coffer_compartment *c,
 	                      int16_t *slot);
-	/** Reserved quantity of an asset (§5.9): the sum of its active reservations, asked of the
+	/** Reserved quantity of an asset (kafka-contract.md#reservations): the sum of its active reservations, asked of the
 	 *  "reservation" service (below) looked up at call time; 0 when no plugin provides it. */
 	int (*reserved_quantity)(coffer_txn *txn, const char *tenant, uint32_t asset_id,
 	                         uint64_t *out);
 
-	/* ---- templates (§6) ---- */
+	/* ---- templates (kafka-contract.md#item-templates) ---- */
 
-	/** Template @p template_id with the §6.2 defaults; 0 also when no row (out->found false). */
+	/** Template @p template_id with the kafka-contract.md#item-templates defaults; 0 also when no row (out->found false). */
 	int (*template_get)(coffer_txn *txn, const char *tenant, uint32_t template_id,
 	                    struct coffer_item_template *out);
-	/** Slot max of a template (§5.7): 1 for types 1 and 5, else the row's, 100 when 0/none. */
+	/** Slot max of a template (kafka-contract.md#stacking-and-merging): 1 for types 1 and 5, else the row's, 100 when 0/none. */
 	int (*slot_max)(coffer_txn *txn, const char *tenant, uint32_t template_id, uint32_t *out);
-	/** Build (not insert) the asset CREATE_ASSET makes for @p template_id (§9.10 table):
+	/** Build (not insert) the asset CREATE_ASSET makes for @p template_id (kafka-contract.md#create_asset table):
 	 *  kind by template, quantity 1, no expiration, owner 0, flag 0, rechargeable 0;
 	 *  equipable: stats from the template (ENOTFOUND when it has no row); pet: owner =
 	 *  @p character_id, name = template name, level 1, fullness 100, slot -1. EINVAL when
@@ -282,7 +282,7 @@ struct coffer_svc_asset {
 	int (*asset_from_template)(coffer_txn *txn, const char *tenant, uint32_t template_id,
 	                           uint32_t character_id, struct coffer_asset *out);
 
-	/* ---- asset writes (no events: emit them yourself, in the spec's order) ---- */
+	/* ---- asset writes (no events: emit them yourself, in the contract's order) ---- */
 
 	/** Insert @p a (compartment_id, slot, template_id, kind and values as set); sets a->id,
 	 *  a->created_at_us and, when a->reference_id is 0, reference_id = id. EDUP when the
@@ -293,7 +293,7 @@ struct coffer_svc_asset {
 	/** Set the slot of an asset; EDUP when @p slot is taken (use asset_swap). */
 	int (*asset_move)(coffer_txn *txn, const char *tenant, uint32_t asset_id, int16_t slot);
 	/** Move asset @p asset_id from @p from to @p to; when an asset B is at @p to it is parked
-	 *  in COFFER_SLOT_TEMP and put into @p from afterwards (§4.1: one MOVED, for the mover
+	 *  in COFFER_SLOT_TEMP and put into @p from afterwards (kafka-contract.md#asset-status-events: one MOVED, for the mover
 	 *  only, which the caller emits). @p displaced (may be NULL) gets B's id or 0. */
 	int (*asset_swap)(coffer_txn *txn, const char *tenant, const char *compartment_id,
 	                  uint32_t asset_id, int16_t from, int16_t to, uint32_t *displaced);
@@ -301,7 +301,7 @@ struct coffer_svc_asset {
 	int (*asset_set_quantity)(coffer_txn *txn, const char *tenant, uint32_t asset_id,
 	                          uint32_t quantity);
 
-	/* ---- merging (§5.7) ---- */
+	/* ---- merging (kafka-contract.md#stacking-and-merging) ---- */
 
 	/** Whether S (@p src) can merge into D (@p dst) in a compartment of type @p ctype: all six
 	 *  rules, reservations included. Sets *ok and, when ok, *slot_max (may be NULL). */
@@ -358,14 +358,14 @@ struct coffer_svc_asset {
 	                              const char *code);
 	/** inventory @p type_name ("CREATED", "DELETED") {characterId, type, body {}}. */
 	int (*emit_inventory)(coffer_txn *txn, uint32_t character_id, const char *type_name);
-	/** The referenceData object of @p a for its kind (§4.1.2); a new reference. */
+	/** The referenceData object of @p a for its kind (kafka-contract.md#referencedata); a new reference. */
 	json_t *(*reference_data)(const struct coffer_asset *a);
 
 	/* ---- pure rules (no txn) ---- */
 
-	/** floor(template / 1 000 000) when 1..5, else 0 (§5.1). */
+	/** floor(template / 1 000 000) when 1..5, else 0 (kafka-contract.md#inventory-types-and-templates). */
 	uint8_t (*template_type)(uint32_t template_id);
-	/** floor(template / 10 000) (§5.1: 105 overall, 106 bottom, 500 pet). */
+	/** floor(template / 10 000) (kafka-contract.md#inventory-types-and-templates: 105 overall, 106 bottom, 500 pet). */
 	uint32_t (*classification)(uint32_t template_id);
 	/** The kind CREATE_ASSET / pick-up makes for a template; NONE for an invalid type. */
 	enum coffer_asset_kind (*kind_for_template)(uint32_t template_id);
@@ -373,13 +373,13 @@ struct coffer_svc_asset {
 	const char *(*kind_name)(enum coffer_asset_kind kind);
 	/** Inverse of kind_name (n bytes of @p s); NONE when unknown. */
 	enum coffer_asset_kind (*kind_parse)(const char *s, size_t n);
-	/** consumable, setup, etc and cash (§5.7). */
+	/** consumable, setup, etc and cash (kafka-contract.md#stacking-and-merging). */
 	bool (*kind_stackable)(enum coffer_asset_kind kind);
-	/** qty(): the stored quantity for stackables, 1 otherwise (§5.4). */
+	/** qty(): the stored quantity for stackables, 1 otherwise (kafka-contract.md#asset-kinds). */
 	uint32_t (*asset_qty)(const struct coffer_asset *a);
-	/** Smallest free slot 1..capacity of @p list (§5.6, negative slots ignored); 0 = full. */
+	/** Smallest free slot 1..capacity of @p list (kafka-contract.md#next-free-slot, negative slots ignored); 0 = full. */
 	int16_t (*first_free_slot)(const struct coffer_asset_list *list, uint32_t capacity);
-	/** Zero @p a and set the column defaults of §7.2 (quantity 1, pet_slot -1, no expiry)
+	/** Zero @p a and set the column defaults of kafka-contract.md#inventory-tables (quantity 1, pet_slot -1, no expiry)
 	 *  for @p template_id and @p kind. */
 	void (*asset_blank)(struct coffer_asset *a, uint32_t template_id, enum coffer_asset_kind kind);
 
@@ -445,7 +445,7 @@ static inline enum coffer_outcome coffer_asset_outcome(int rc)
 
 /**
  * Service "reservation", version 1: what asset asks of the reservation plugin, which owns
- * the `reservations` table (§7.3). The reservation plugin provides it
+ * the `reservations` table (kafka-contract.md#inventory-tables). The reservation plugin provides it
  * (.provides = COFFER_PROVIDES({"reservation", 1}); host->provide(ctx, "reservation", 1, &api)).
  * asset looks it up at call time (it initialises before the reservation plugin, so it
  * cannot in init) and treats a missing service as "no reservations exist", which is
@@ -463,7 +463,7 @@ struct coffer_svc_reservation {
 };
 
 /**
- * Service "cashitem", version 1 (§7.5): the cash-shop item lookup ACCEPT uses. asset looks
+ * Service "cashitem", version 1 (kafka-contract.md#inventory-tables): the cash-shop item lookup ACCEPT uses. asset looks
  * it up at call time; while no plugin provides it, asset reads its own `cash_items` table.
  */
 #define COFFER_SVC_CASHITEM_NAME "cashitem"

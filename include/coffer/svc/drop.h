@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* coffer/svc/drop.h: the read service "drop", version 1 (drops.md §12): the drops lying in a
+/* coffer/svc/drop.h: the read service "drop", version 1 (kafka-contract.md#the-drop-read-service): the drops lying in a
  * map, for the plugin that shows a map to a character entering it (otherwise it only knows the
  * drops whose CREATED it saw while running), and one drop by id.
  *
@@ -43,13 +43,13 @@ extern "C" {
 #define COFFER_SVC_DROP_NAME "drop"
 #define COFFER_SVC_DROP_VERSION 1
 
-/** A drop's state (drops.md §7); a removed drop has no row and is "not found". */
+/** A drop's state (kafka-contract.md#drop-states); a removed drop has no row and is "not found". */
 enum coffer_drop_status {
 	COFFER_DROP_AVAILABLE = 0,
 	COFFER_DROP_RESERVED = 1,
 };
 
-/** One drop (drops.md §3.1). Frozen for service version 1: callers allocate it and index the
+/** One drop (kafka-contract.md#the-drop-record). Frozen for service version 1: callers allocate it and index the
  *  list with its size. Times are UTC microseconds since the Unix epoch. */
 struct coffer_drop {
 	uint32_t id;                 /**< dropId, 1000000001..2000000000, unique per tenant */
@@ -57,10 +57,10 @@ struct coffer_drop {
 	uint8_t channel_id;
 	uint32_t map_id;
 	uint32_t item_id;            /**< 0 for a meso drop */
-	uint32_t equipment_id;       /**< non-zero exactly on equipment drops; opaque (§3.4) */
+	uint32_t equipment_id;       /**< non-zero exactly on equipment drops; opaque (kafka-contract.md#equipmentid) */
 	uint32_t quantity;
 	uint32_t meso;
-	uint8_t drop_type;           /**< opaque pass-through (§3.3) */
+	uint8_t drop_type;           /**< opaque pass-through (kafka-contract.md#droptype) */
 	int16_t x, y;                /**< landing position */
 	uint32_t owner_id;           /**< character with pickup priority; 0 = none */
 	uint32_t owner_party_id;     /**< party with pickup priority; 0 = none */
@@ -69,7 +69,7 @@ struct coffer_drop {
 	int16_t dropper_x, dropper_y;/**< origin of the drop animation */
 	bool player_drop;            /**< a character dropped it ("characterDrop") */
 	enum coffer_drop_status status;
-	struct coffer_equip_stats stats; /**< inline statistics (§3.5); zeros unless equipment */
+	struct coffer_equip_stats stats; /**< inline statistics (kafka-contract.md#inline-equipment-statistics); zeros unless equipment */
 };
 
 /** Drops in ascending id. */
@@ -104,7 +104,7 @@ struct coffer_svc_drop {
 #define COFFER_SVC_DROP_HAS_SIZE(member) \
 	(offsetof(struct coffer_svc_drop, member) + sizeof(((struct coffer_svc_drop *)0)->member))
 
-/** "AVAILABLE" or "RESERVED", as drops.md writes the status. */
+/** "AVAILABLE" or "RESERVED", as docs/kafka-contract.md#the-drop-record writes the status. */
 static inline const char *coffer_drop_status_name(enum coffer_drop_status s)
 {
 	return s == COFFER_DROP_RESERVED ? "RESERVED" : "AVAILABLE";

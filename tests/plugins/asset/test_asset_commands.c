@@ -55,7 +55,7 @@ static int setup_clean(void **state)
 	template_row(2000000, 100, "Red Potion");
 	template_row(4000000, 200, "Snail Shell");
 	template_row(5000000, 0, "Brown Kitty");
-	/* A sword with base stats and scroll slots (6.2). */
+	/* A sword with base stats and scroll slots (kafka-contract.md#item-templates). */
 	return fh_exec("INSERT INTO item_templates (tenant_id, template_id, equip_slot_code, "
 	               "equip_slot_name, equip_slots, inc_str, inc_pad, inc_speed, upgrade_slots, name) "
 	               "VALUES (?, 1302000, 'Wp', 'WEAPON', '-11', 1, 17, 3, 7, 'Sword')",
@@ -84,7 +84,7 @@ static void test_create_asset_places_consumable_in_next_free_slot(void **state)
 	                                  COFFER_ARGS(COFFER_S(cid)), 0);
 	assert_true(id > 0);
 	char want[1024];
-	/* The example of §4.1.1, field by field and in order. */
+	/* The example of kafka-contract.md#asset-status-events, field by field and in order. */
 	snprintf(want, sizeof want,
 	         "{\"transactionId\":\"" T1 "\",\"characterId\":1001,\"compartmentId\":\"%s\","
 	         "\"assetId\":%u,\"templateId\":2000000,\"slot\":5,\"type\":\"CREATED\",\"body\":{"
@@ -119,7 +119,7 @@ static void test_create_asset_stores_command_fields_of_a_stackable(void **state)
 	assert_json_int(e->value, "body.referenceData.ownerId", 77);
 	assert_json_int(e->value, "body.referenceData.quantity", 500);
 	assert_json_int(e->value, "body.referenceData.flag", 3);
-	/* uint64 beyond 2^53 with full precision (§2.4). */
+	/* uint64 beyond 2^53 with full precision (kafka-contract.md#json-as-written). */
 	assert_json_int(e->value, "body.referenceData.rechargeable", 9007199254740993LL);
 	/* Normalised to UTC and microseconds (OP-37). */
 	assert_json_str(e->value, "body.expiration", "2025-06-01T00:00:00.25Z");
@@ -764,7 +764,7 @@ static void test_equipable_updated_applies_stats_and_relays_updated(void **state
 	const struct fh_event *e = fh_event(0);
 	assert_string_equal(e->topic_var, ASSET_TOPIC);
 	assert_int_equal(e->key, 2002);
-	/* A fresh transaction id: the topic has none (§12 step 5). */
+	/* A fresh transaction id: the topic has none (kafka-contract.md#equipable-updated step 5). */
 	const char *t = json_string_value(json_object_get(e->value, "transactionId"));
 	assert_non_null(t);
 	assert_int_equal(strlen(t), 36);

@@ -258,7 +258,7 @@ static void test_merge_effect_over_max_fills_destination_and_keeps_rest(void **s
 {
 	(void)state;
 	uint32_t nd = 0, ns = 0;
-	/* Appendix A.2: 80 onto 60 with max 100. */
+	/* example A.2: 80 onto 60 with max 100. */
 	assert_false(asset_rules_merge_effect(80, 60, 100, &nd, &ns));
 	assert_int_equal(nd, 100);
 	assert_int_equal(ns, 40);

@@ -230,7 +230,7 @@ static void test_inventory_deletion_deletes_assets_then_compartments_in_order(vo
 	assert_event_json(fh_event(6), "{\"characterId\":3003,\"type\":\"DELETED\",\"body\":{}}");
 	assert_int_equal(fh_scalar("SELECT COUNT(*) FROM compartments", NULL, 0, -1), 0);
 	assert_int_equal(fh_scalar("SELECT COUNT(*) FROM assets", NULL, 0, -1), 0);
-	/* Nothing left: still the inventory DELETED (§10.2). */
+	/* Nothing left: still the inventory DELETED (kafka-contract.md#character-deleted). */
 	fh_clear();
 	assert_int_equal(send_probe("DELETE_INV", 0, "{}"), COFFER_DONE);
 	assert_int_equal(fh_count(), 1);
@@ -463,7 +463,7 @@ static void test_merge_over_max_fills_destination_then_source_keeps_rest(void **
 	(void)state;
 	char cid[37];
 	fx_compartment(NULL, CHAR, 2, 24, cid);
-	/* Appendix A.2. */
+	/* example A.2. */
 	uint32_t a21 = fx_asset(cid, 2, 2000000, "consumable", 80);
 	uint32_t a22 = fx_asset(cid, 5, 2000000, "consumable", 60);
 	assert_int_equal(send_probe("MERGE", 2, "{\"source\":2,\"destination\":5}"), COFFER_DONE);
@@ -625,7 +625,7 @@ static void test_reference_data_of_cash_kinds_writes_cash_id_as_string(void **st
 	                 "slots,locked,spikes,karmaUsed,cold,canBeTraded,levelType,level,experience,"
 	                 "hammersApplied,expiration");
 	assert_json_str(rd, "cashId", "8400123456789");
-	/* Only cashId carries data in this shape (§4.1.2). */
+	/* Only cashId carries data in this shape (kafka-contract.md#referencedata). */
 	assert_json_int(rd, "strength", 0);
 	assert_json_bool(rd, "locked", false);
 	assert_json_str(rd, "expiration", ZERO_TIME);

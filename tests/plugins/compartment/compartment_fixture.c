@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* tests/plugins/compartment/compartment_fixture.c: fixtures of the compartment handler tests:
  * the item templates, inventories made through character CREATED, asset rows inserted directly,
- * state fingerprints, and exact event assertions (compact JSON text in the spec's field order). */
+ * state fingerprints, and exact event assertions (compact JSON text in the contract's field order). */
 #include "compartment_fixture.h"
 
 #include <setjmp.h>
@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-/* The templates the tests wear, stack and sort (inventory.md §5.5, §6.2). */
+/* The templates the tests wear, stack and sort (kafka-contract.md#equip-positions, kafka-contract.md#item-templates). */
 static const struct {
 	uint32_t id;
 	uint32_t slot_max;

@@ -40,7 +40,7 @@ int cf_reset(void **state);
 uint32_t cf_next_character(void);
 /* character CREATED for @p tenant (DONE asserted), compartment ids kept, events cleared. */
 void cf_inventory(const char *tenant, uint32_t character, struct cf_inv *out);
-/* Insert an asset row of the kind its template makes (§5.4) into compartment @p type; returns
+/* Insert an asset row of the kind its template makes (kafka-contract.md#asset-kinds) into compartment @p type; returns
  * its id. */
 uint32_t cf_put(const struct cf_inv *inv, uint8_t type, int16_t slot, uint32_t template_id,
                 uint32_t quantity);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* tests/plugins/compartment/test_compartment_character.c: EVENT_TOPIC_CHARACTER_STATUS on the
- * fake host (inventory.md §10): CREATED makes five compartments with their events in type order,
+ * fake host (kafka-contract.md#character-events): CREATED makes five compartments with their events in type order,
  * DELETED removes every asset and compartment in a fixed order, bad input is dead-lettered, and
  * two tenants with the same character id never see each other's rows. */
 #include <setjmp.h>
@@ -139,7 +139,7 @@ static void test_created_accepts_missing_fields_besides_the_character(void **sta
 {
 	(void)state;
 	uint32_t ch = cf_next_character();
-	/* §2.5: missing fields take their zero value; name and worldId are not used. */
+	/* kafka-contract.md#json-as-read: missing fields take their zero value; name and worldId are not used. */
 	assert_int_equal(cf_send(CF_CHR, FH_TENANT, "{\"characterId\":%u,\"type\":\"CREATED\"}", ch),
 	                 COFFER_DONE);
 	assert_int_equal(fh_count(), 6);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* tests/plugins/compartment/test_compartment_commands.c: the COMMAND_TOPIC_COMPARTMENT types of
- * the compartment plugin on the fake host (inventory.md §9.1, 9.2, 9.3, 9.9, 9.12, 9.13):
- * success with the exact events in order (appendix A.1, A.2, A.3), every business failure (DONE,
+ * the compartment plugin on the fake host (kafka-contract.md#equip, 9.2, 9.3, 9.9, 9.12, 9.13):
+ * success with the exact events in order (example A.1, A.2, A.3), every business failure (DONE,
  * no change, no event), bad input (REJECT), the FEATURE_DISABLED refusal, and tenant isolation. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,7 +14,7 @@
 
 #include "compartment_fixture.h"
 
-/* A command that must fail as a business failure: DONE, no event, no change (§2.6). */
+/* A command that must fail as a business failure: DONE, no event, no change (kafka-contract.md#processing-model). */
 static void expect_no_effect(const struct cf_inv *inv, int type, const char *name,
                              const char *body)
 {
@@ -43,9 +43,9 @@ static void inventory(struct cf_inv *inv)
 	cf_inventory(FH_TENANT, cf_next_character(), inv);
 }
 
-/* ------------------------------------------------------------------ EQUIP (§9.1) */
+/* ------------------------------------------------------------------ EQUIP (kafka-contract.md#equip) */
 
-/* Appendix A.1: bag 1, 2, 4 occupied, overall in 3, top at -5, pants at -6. */
+/* example A.1: bag 1, 2, 4 occupied, overall in 3, top at -5, pants at -6. */
 struct a1 {
 	struct cf_inv inv;
 	uint32_t overall, top, pants;
@@ -159,7 +159,7 @@ static void test_equip_weapon_ignores_destination_and_swaps_the_worn_one(void **
 	uint32_t sword = cf_put(&inv, 1, 4, 1302000, 1);
 	uint32_t worn = cf_put(&inv, 1, -11, 1302001, 1);
 	assert_int_equal(cf_cmd(&inv, 1, "EQUIP", "{\"source\":4,\"destination\":-5}"), COFFER_DONE);
-	/* §4.1: one MOVED for the mover; the client swaps the other one itself. */
+	/* kafka-contract.md#asset-status-events: one MOVED for the mover; the client swaps the other one itself. */
 	assert_int_equal(fh_count(), 1);
 	cf_expect_moved(&inv, 0, 1, sword, 1302000, -11, 4);
 	assert_int_equal(cf_slot(FH_TENANT, sword), -11);
@@ -268,7 +268,7 @@ static void test_equip_rejects_bad_input(void **state)
 	expect_reject(&zero, 1, "EQUIP", "{\"source\":1,\"destination\":-11}");
 }
 
-/* ------------------------------------------------------------------ UNEQUIP (§9.2) */
+/* ------------------------------------------------------------------ UNEQUIP (kafka-contract.md#unequip) */
 
 static void test_unequip_honours_a_free_destination_up_to_the_capacity(void **state)
 {
@@ -332,7 +332,7 @@ static void test_unequip_rejects_bad_input(void **state)
 	expect_reject(&inv, 1, "UNEQUIP", "{\"source\":-5,\"destination\":true}");
 }
 
-/* ------------------------------------------------------------------ MOVE (§9.3) */
+/* ------------------------------------------------------------------ MOVE (kafka-contract.md#move) */
 
 /* Prepared statements the fake host's connection has executed, this read included. */
 static int64_t executes(void)
@@ -436,7 +436,7 @@ static void test_move_swaps_instead_of_merging_when_the_condition_fails(void **s
 	(void)state;
 	struct cf_inv inv;
 	inventory(&inv);
-	/* §5.8: rechargeables in USE never merge. */
+	/* kafka-contract.md#rechargeables: rechargeables in USE never merge. */
 	uint32_t star = cf_put_rechargeable(&inv, 2, 1, 2070000, 10, 5);
 	uint32_t star2 = cf_put_rechargeable(&inv, 2, 2, 2070000, 10, 0);
 	assert_int_equal(cf_cmd(&inv, 2, "MOVE", "{\"source\":1,\"destination\":2}"), COFFER_DONE);
@@ -515,7 +515,7 @@ static void test_move_rejects_bad_input(void **state)
 	                 COFFER_REJECT);
 }
 
-/* ------------------------------------------------------------------ INCREASE_CAPACITY (§9.9) */
+/* ------------------------------------------------------------------ INCREASE_CAPACITY (kafka-contract.md#increase_capacity) */
 
 static void test_increase_capacity_stores_and_emits_capacity_changed(void **state)
 {
@@ -546,7 +546,7 @@ static void test_increase_capacity_saturates_at_ninety_six_and_always_emits(void
 	assert_int_equal(cf_cmd(&inv, 3, "INCREASE_CAPACITY", "{\"amount\":4294967295}"),
 	                 COFFER_DONE);
 	cf_expect_compartment(&inv, 4, 3, "CAPACITY_CHANGED", "{\"type\":3,\"capacity\":96}");
-	/* A missing amount is 0 (§2.5). */
+	/* A missing amount is 0 (kafka-contract.md#json-as-read). */
 	assert_int_equal(cf_cmd(&inv, 5, "INCREASE_CAPACITY", "{}"), COFFER_DONE);
 	cf_expect_compartment(&inv, 5, 5, "CAPACITY_CHANGED", "{\"type\":5,\"capacity\":24}");
 	assert_int_equal(fh_count(), 6);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* tests/plugins/compartment/test_compartment_concurrency.c: MOVE (compartment), CREATE_ASSET and
  * DESTROY (asset) for one character, handled on several threads at once, end as if applied one
- * by one in commit order (inventory.md §8.2: the compartment row lock orders them).
+ * by one in commit order (kafka-contract.md#locking: the compartment row lock orders them).
  *
  * The fake host runs one message at a time on one connection, so this test drives the host's
  * own pieces directly: the registry the fake host filled (reg_find, the loaded plugins) and one

@@ -187,7 +187,7 @@ static void test_asset_has_seed_keys_then_flattened_keys(void **state)
 	                    "2026-01-15T10:22:33Z");
 	json_decref(r);
 
-	/* compartment.rest_flattened off: the seed keys only */
+	/* compartment.rest_flattened off: the classic keys only */
 	r = crest_asset(&a, &seed);
 	assert_keys(json_object_get(r, "attributes"),
 	            "slot,templateId,expiration,referenceId,referenceType,referenceData");
@@ -203,7 +203,7 @@ static void test_inventory_document_matches_the_example(void **state)
 	json_t *doc = crest_inventory_doc(INV, 1, comps, lists, 2, KN);
 	assert_keys(doc, "data,included");
 	json_t *data = json_object_get(doc, "data");
-	/* The seed keys of the example, byte for byte (the flattened keys are checked above). */
+	/* The classic keys of the example, byte for byte (the flattened keys are checked above). */
 	assert_dump(data,
 	            "{\"type\":\"inventories\",\"id\":\"" INV "\",\"attributes\":{\"characterId\":1},"
 	            "\"relationships\":{\"compartments\":{\"links\":{\"related\":\"/api/inventories/" INV

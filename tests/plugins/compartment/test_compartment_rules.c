@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* tests/plugins/compartment/test_compartment_rules.c: the pure rules of the compartment plugin
  * (plugins/compartment/compartment_rules.c) without a host: EQUIP position (OP-5, cash -100,
- * PET_EQUIP), the overall / bottom conflict plan (§5.5, OP-4, appendix A.1), the MERGE pass
- * order (§9.12, appendix A.3), compaction, selection sort (§9.13), bag bounds and capacity. */
+ * PET_EQUIP), the overall / bottom conflict plan (kafka-contract.md#equip-positions, OP-4, example A.1), the MERGE pass
+ * order (kafka-contract.md#merge, example A.3), compaction, selection sort (kafka-contract.md#sort), bag bounds and capacity. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,7 +15,7 @@
 #include "compartment_rules.h"
 
 /* ------------------------------------------------------------------ doubles of the service's
- * pure functions, written from the spec (§5.1, §5.6) */
+ * pure functions, written from the contract (kafka-contract.md#inventory-types-and-templates, kafka-contract.md#next-free-slot) */
 
 static uint32_t classify(uint32_t template_id) { return template_id / 10000u; }
 
@@ -111,7 +111,7 @@ static void test_equip_position_puts_cash_pet_equipment_where_asked(void **state
 	assert_int_equal(compartment_rules_equip_position(&named, -23), -23);
 	assert_int_equal(compartment_rules_equip_position(&none, 3), 0);
 	assert_int_equal(compartment_rules_equip_position(&none, 0), 0);
-	/* The temporary slot of a swap is never a position (§5.3). */
+	/* The temporary slot of a swap is never a position (kafka-contract.md#slots). */
 	assert_int_equal(compartment_rules_equip_position(&none, COFFER_SLOT_TEMP), 0);
 }
 
@@ -166,7 +166,7 @@ static void fill(struct fixture_list *f, int16_t from, int16_t to)
 		put(f, 1000u + (uint32_t)s, s, 4000000);
 }
 
-/* Appendix A.1 before the command. */
+/* example A.1 before the command. */
 static void a1(struct fixture_list *f)
 {
 	memset(f, 0, sizeof *f);
@@ -304,7 +304,7 @@ static void test_equip_plan_has_no_conflict_outside_top_and_pants(void **state)
 
 /* ------------------------------------------------------------------ merge pass */
 
-/* A bag of (template, quantity) merged with the arithmetic of §5.7, slot max 100, and the
+/* A bag of (template, quantity) merged with the arithmetic of kafka-contract.md#stacking-and-merging, slot max 100, and the
  * order of the callback calls recorded. */
 struct merge_bag {
 	uint32_t tpl[16], qty[16];
@@ -427,7 +427,7 @@ static void test_sort_selects_the_smallest_template_lowest_position_first(void *
 	assert_int_equal(s[0].to, 1);
 	assert_int_equal(s[0].from, 2);
 	assert_int_equal(a3[0], 2000000);
-	/* Not stable: [B, B', A] becomes [A, B', B] with one exchange (§9.13). */
+	/* Not stable: [B, B', A] becomes [A, B', B] with one exchange (kafka-contract.md#sort). */
 	uint32_t bba[] = {2, 2, 1};
 	assert_int_equal(compartment_rules_sort(bba, 3, s), 1);
 	assert_int_equal(s[0].to, 1);

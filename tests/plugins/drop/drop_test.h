@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* tests/plugins/drop/drop_test.h: helpers shared by the drop plugin's fake-host tests.
  *
- * Commands are written as JSON text in the seed's envelope; events are compared
+ * Commands are written as JSON text in the contract's envelope; events are compared
  * as their compact text (jansson keeps the emitted field order), together with
  * their key and tenant headers. Each test starts from empty drop tables, no
  * recorded events and the clock at T0. */

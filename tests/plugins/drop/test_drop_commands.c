@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* tests/plugins/drop/test_drop_commands.c: every command of COMMAND_TOPIC_DROP on
- * the fake host (drops.md §2.4, §4, §5, §6): the happy paths with their exact
+ * the fake host (kafka-contract.md#json-as-read, kafka-contract.md#drop-ids, kafka-contract.md#drop-commands, kafka-contract.md#drop-status-events): the happy paths with their exact
  * events, each refusal, each discard, and the id allocation. */
 #include "drop_test.h"
 
-/* The SPAWN_FROM_CHARACTER of worked example A3 (drops.md §11.6). */
+/* The SPAWN_FROM_CHARACTER of worked example A3 (kafka-contract.md#worked-examples). */
 static const char *const A3 =
 	"{\"transactionId\":\"5f1b6a4e-2c3d-4e5f-8a9b-0c1d2e3f4a5b\",\"worldId\":0,\"channelId\":1,"
 	"\"mapId\":100000000,\"type\":\"SPAWN_FROM_CHARACTER\",\"body\":{\"itemId\":1302000,"
@@ -286,7 +286,7 @@ static void test_drop_on_spawn_discards_invalid_spawns(void **state)
 	assert_int_equal(fh_event(0)->key, ID1);
 }
 
-/* ------------------------------------------------------------------ ids (§4.2) */
+/* ------------------------------------------------------------------ ids (kafka-contract.md#drop-ids) */
 
 static void test_drop_ids_count_per_tenant_from_1000000001(void **state)
 {

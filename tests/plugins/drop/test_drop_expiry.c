@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* tests/plugins/drop/test_drop_expiry.c: the periodic task drop_expiration_task
- * (drops.md §9.2, §13) on the fake host: due conditions, order, stored headers,
+ * (kafka-contract.md#drop-expiry, kafka-contract.md#drop-tables) on the fake host: due conditions, order, stored headers,
  * tenants switched off, rows locked by another process, batches and the per-tick
- * cap, pick-up marker pruning, and the §15 settings. */
+ * cap, pick-up marker pruning, and the kafka-contract.md#drop-settings settings. */
 #include "drop_test.h"
 
 #include <unistd.h>

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* tests/plugins/drop/test_drop_inventory.c: the inventory half of the drop plugin on the fake
- * host — compartment DROP (inventory.md §9.4, drops.md §11.5) and the pick-up on drop RESERVED
- * (inventory.md §11, drops.md §11.2/§11.3), with the asset, compartment and reservation plugins
+ * host — compartment DROP (kafka-contract.md#drop-compartment, kafka-contract.md#drop-from-inventory-flow) and the pick-up on drop RESERVED
+ * (kafka-contract.md#pick-up-on-drop-reserved, kafka-contract.md#pick-up-flow), with the asset, compartment and reservation plugins
  * loaded as in production. Compartments, assets, reservations and templates go in as rows;
  * events are compared as their whole compact text with topic and key, in emit order. The
- * worked examples A and B of drops.md §11.6/§11.7 run end to end: the commands the inventory
+ * worked examples A and B of kafka-contract.md#worked-examples run end to end: the commands the inventory
  * half emits are fed to the drop side and the other way round. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -276,7 +276,7 @@ static void test_drop_of_part_of_a_stack_reduces_it_and_spawns_the_dropped_quant
 	           "\"assetId\":%u,\"templateId\":2000000,\"slot\":4,\"type\":\"QUANTITY_CHANGED\","
 	           "\"body\":{\"quantity\":40}}",
 	           use, a);
-	/* inventory.md §4.4's example, keyed by mapId. */
+	/* kafka-contract.md#drop-commands-the-inventory-sends's example, keyed by mapId. */
 	assert_ev(1, DCMD, MAP, NULL,
 	          "{\"transactionId\":\"" TD "\",\"worldId\":0,\"channelId\":1,\"mapId\":100000000,"
 	          "\"type\":\"SPAWN_FROM_CHARACTER\",\"body\":{\"itemId\":2000000,\"equipmentId\":0,"
@@ -320,7 +320,7 @@ static void test_drop_of_a_whole_stack_deletes_it(void **state)
 	assert_int_equal(count_assets(etc), 0);
 }
 
-/* drops.md §11.6 A1-A4 and §11.7 B1-B4, with the inventory half in the loop. */
+/* kafka-contract.md#worked-examples A1-A4 and kafka-contract.md#worked-examples B1-B4, with the inventory half in the loop. */
 static void test_drop_examples_a_and_b_run_end_to_end_with_statistics_preserved(void **state)
 {
 	(void)state;
@@ -466,7 +466,7 @@ static void test_drop_ignores_expired_reservations(void **state)
 	char use[37];
 	compartment(CHR, 2, 24, use);
 	uint32_t a = asset(use, 4, 2000000, "consumable", 10);
-	reservation(a, 3, T0); /* expires_at == Now: no longer active (§7.3) */
+	reservation(a, 3, T0); /* expires_at == Now: no longer active (kafka-contract.md#inventory-tables) */
 
 	assert_int_equal(send_drop(NULL, TD, CHR, 2, 4, 10), COFFER_DONE);
 	assert_int_equal(fh_count(), 2);
@@ -589,7 +589,7 @@ static void test_pick_up_stacks_onto_the_first_stack_with_room(void **state)
 	                 CHR);
 }
 
-/* inventory.md Appendix A.4. */
+/* docs/kafka-contract.md#inventory-examples A.4. */
 static void test_pick_up_overflow_fills_the_stack_and_puts_the_rest_in_the_next_free_slot(
 	void **state)
 {
@@ -802,7 +802,7 @@ static void test_pick_up_of_equipment_without_statistics_uses_the_template(void 
 	assert_int_equal(col("upgrade_slots", (uint32_t)n), 7);
 	assert_ev(1, DCMD, DROP_ID, NULL, answer("REQUEST_PICK_UP", TR, DROP_ID, CHR));
 
-	/* Statistics keys present with 0 are statistics of 0, not "none" (§11.1 step 4). */
+	/* Statistics keys present with 0 are statistics of 0, not "none" (kafka-contract.md#equipment-pick-up step 4). */
 	assert_int_equal(send_reserved(NULL, TR, DROP_ID + 1, CHR, 1302000, 5022, 1, 0, "\"slots\":0"),
 	                 COFFER_DONE);
 	int64_t m = fh_scalar("SELECT id FROM assets WHERE compartment_id = ? AND slot = 2",

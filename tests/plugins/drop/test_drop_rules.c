@@ -187,7 +187,7 @@ static void test_drop_region_fits_accepts_utf8_up_to_32_characters(void **state)
 	assert_false(drop_region_fits("a\x80"));
 }
 
-/* ------------------------------------------------------------------ ownership (§8) */
+/* ------------------------------------------------------------------ ownership (kafka-contract.md#ownership) */
 
 static void test_drop_may_reserve_lets_the_owner_in_at_once(void **state)
 {
@@ -247,7 +247,7 @@ static void test_drop_may_reserve_with_window_zero_is_free_for_all(void **state)
 	assert_true(drop_may_reserve(&r, 11, 0, T0, 0));
 }
 
-/* ------------------------------------------------------------------ state machine (§5, §7) */
+/* ------------------------------------------------------------------ state machine (kafka-contract.md#drop-commands, kafka-contract.md#drop-states) */
 
 static void test_drop_decide_reserve_refuses_unknown_and_elsewhere(void **state)
 {
@@ -315,7 +315,7 @@ static void test_drop_decide_pickup_distinguishes_holder_other_and_nothing(void 
 	assert_int_equal(drop_decide_pickup(&r, &LOC, 11), DROP_PICKUP_OTHER);
 }
 
-/* ------------------------------------------------------------------ expiry (§9.2) */
+/* ------------------------------------------------------------------ expiry (kafka-contract.md#drop-expiry) */
 
 #define DURATION (180 * SEC)
 #define GRACE (60 * SEC)
@@ -345,7 +345,7 @@ static void test_drop_is_due_waits_for_the_grace_of_a_reservation(void **state)
 	assert_true(drop_is_due(&r, T0 + DURATION + 1, DURATION, GRACE));
 }
 
-/* ------------------------------------------------------------------ ids (§4.2) */
+/* ------------------------------------------------------------------ ids (kafka-contract.md#drop-ids) */
 
 static void test_drop_id_next_starts_at_the_range_and_wraps(void **state)
 {
@@ -424,7 +424,7 @@ static void test_drop_id_allocate_reports_exhaustion_and_errors(void **state)
 	                 COFFER_ETRANSIENT);
 }
 
-/* ------------------------------------------------------------------ settings (§15) */
+/* ------------------------------------------------------------------ settings (kafka-contract.md#drop-settings) */
 
 static void test_drop_cfg_sanitise_gives_the_defaults(void **state)
 {
@@ -478,7 +478,7 @@ static void test_drop_cfg_bool_reads_true_words_only(void **state)
 	assert_false(drop_cfg_bool(NULL));
 }
 
-/* ------------------------------------------------------------------ events (§6) */
+/* ------------------------------------------------------------------ events (kafka-contract.md#drop-status-events) */
 
 static void assert_json(json_t *v, const char *expected)
 {
@@ -488,7 +488,7 @@ static void assert_json(json_t *v, const char *expected)
 	json_decref(v);
 }
 
-/* The sword of drops.md §11.6/§11.7. */
+/* The sword of kafka-contract.md#worked-examples. */
 static struct drop_row sword(void)
 {
 	struct drop_row r;

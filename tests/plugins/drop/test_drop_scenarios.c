@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* tests/plugins/drop/test_drop_scenarios.c: the conformance scenarios of drops.md §16.
+/* tests/plugins/drop/test_drop_scenarios.c: the conformance scenarios of kafka-contract.md#worked-examples.
  *
  * One tenant, map (0, 1, 100000000), fresh sequence, default settings (window
  * 15 s, duration 180 s, grace 60 s). Rows that continue "after N" replay the

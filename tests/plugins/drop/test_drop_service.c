@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* tests/plugins/drop/test_drop_service.c: the read service "drop" v1 (drops.md §12,
+/* tests/plugins/drop/test_drop_service.c: the read service "drop" v1 (kafka-contract.md#the-drop-read-service,
  * include/coffer/svc/drop.h) as another plugin uses it. Drops are made with the drop
  * commands; the service is called from handlers of the test plugin dropsvcprobe
  * (dropsvcprobe.c), loaded from the build tree next to asset and drop, which reports the

@@ -30,7 +30,7 @@ tests_plugins_reservation_test_reservation_commands_LDADD = tests/support/libfak
 EXTRA_tests_plugins_reservation_test_reservation_commands_DEPENDENCIES = \
 	plugins/reservation/reservation.la plugins/asset/asset.la \
 	tests/plugins/reservation/rsvprobe.la
-# Appendix A.5 through a real MOVE when the compartment plugin is built.
+# example A.5 through a real MOVE when the compartment plugin is built.
 if BUILD_PLUGIN_COMPARTMENT
 tests_plugins_reservation_test_reservation_commands_CFLAGS += -DRSV_TEST_COMPARTMENT=1
 EXTRA_tests_plugins_reservation_test_reservation_commands_DEPENDENCIES += \

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* tests/plugins/reservation/rsvprobe.c: a test-only plugin that calls the asset service from a
  * handler, where a transaction exists, and reports the result as an event: the merge condition
- * of §5.7 (rule 4 reads reservations through the "reservation" service; appendix A.5 while the
+ * of kafka-contract.md#stacking-and-merging (rule 4 reads reservations through the "reservation" service; example A.5 while the
  * compartment plugin's MOVE is not built) and asset's reserved_quantity (the path asset itself
  * takes to reach the reservation plugin). Loaded by path by test_reservation_commands.
  *

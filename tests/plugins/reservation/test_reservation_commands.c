@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* tests/plugins/reservation/test_reservation_commands.c: the reservation plugin's handlers and
- * expiry task on the fake host (inventory.md §5.9, §7.3, §9.5, §9.6, §9.8, §13, appendix A.5),
+ * expiry task on the fake host (kafka-contract.md#reservations, kafka-contract.md#inventory-tables, kafka-contract.md#request_reserve, kafka-contract.md#consume, kafka-contract.md#cancel_reservation-compartment, kafka-contract.md#reservation-expiry, example A.5),
  * with the asset plugin providing compartments, assets and events, and the test plugin rsvprobe
- * asking the asset service's merge condition (§5.7 rule 4) and reserved quantity; with the
- * compartment plugin built, a third group runs appendix A.5 through a real MOVE.
+ * asking the asset service's merge condition (kafka-contract.md#stacking-and-merging rule 4) and reserved quantity; with the
+ * compartment plugin built, a third group runs example A.5 through a real MOVE.
  *
  * Compartments are rows (their creation belongs to the compartment plugin); assets are made by
  * CREATE_ASSET where the next free slot is the one wanted, else inserted as rows. Events are
@@ -241,7 +241,7 @@ static int reset(void **state)
 	return 0;
 }
 
-/* Appendix A: USE slot 4 = 2000000 x5, slot 6 = 2000001 x3. */
+/* the examples A: USE slot 4 = 2000000 x5, slot 6 = 2000001 x3. */
 static void use_bag(const char *tenant, uint32_t *a4, uint32_t *a6)
 {
 	compartment(tenant, CHR, 2);
@@ -266,7 +266,7 @@ static void test_reserve_emits_one_reserved_per_item_in_list_order(void **state)
 	assert_reserved(1, FH_TENANT, T1, 2, 2000000, 4, 5);
 	assert_int_equal(rsv_qty(FH_TENANT, a6, T1), 1);
 	assert_int_equal(rsv_qty(FH_TENANT, a4, T1), 5);
-	/* The row of §7.3: character, type, itemId and Now + 30 s. */
+	/* The row of kafka-contract.md#inventory-tables: character, type, itemId and Now + 30 s. */
 	assert_int_equal(fh_scalar("SELECT COUNT(*) FROM reservations WHERE tenant_id = ? AND "
 	                           "asset_id = ? AND transaction_id = ? AND character_id = ? AND "
 	                           "inventory_type = 2 AND item_id = 2000000",
@@ -494,13 +494,13 @@ static void test_reserve_rejects_bad_input(void **state)
 	(void)state;
 	uint32_t a4, a6;
 	use_bag(FH_TENANT, &a4, &a6);
-	/* Checks of 9.5: a source 0 anywhere refuses the whole message. */
+	/* Checks of kafka-contract.md#request_reserve: a source 0 anywhere refuses the whole message. */
 	assert_rejected(reserve(T1, 2,
 	                        "[{\"source\":4,\"itemId\":2000000,\"quantity\":1},"
 	                        "{\"source\":0,\"itemId\":2000000,\"quantity\":1}]",
 	                        NULL));
 	assert_rejected(reserve(T1, 2, "[{\"itemId\":2000000,\"quantity\":1}]", NULL));
-	/* Widths of 3.1 / 2.5: quantity is int16, itemId uint32, source int16. */
+	/* Widths of kafka-contract.md#compartment-command-envelope: quantity is int16, itemId uint32, source int16. */
 	assert_rejected(reserve(T1, 2, "[{\"source\":4,\"itemId\":2000000,\"quantity\":32768}]",
 	                        NULL));
 	assert_rejected(reserve(T1, 2, "[{\"source\":4,\"itemId\":-1,\"quantity\":1}]", NULL));
@@ -513,7 +513,7 @@ static void test_reserve_rejects_bad_input(void **state)
 	assert_rejected(reserve(T1, 2, "{\"source\":4}", NULL));
 	assert_rejected(reserve(T1, 2, "[4]", NULL));
 	assert_rejected(reserve(T1, 2, "[null]", NULL));
-	/* Envelope of 9.0 and a bad transaction id. */
+	/* Envelope of kafka-contract.md#common-command-rules and a bad transaction id. */
 	assert_rejected(command("REQUEST_RESERVE", T1, 0, 2,
 	                        "{\"items\":[{\"source\":4,\"itemId\":2000000,\"quantity\":1}]}",
 	                        NULL));
@@ -678,14 +678,14 @@ static void test_cancel_removes_the_reservation_and_reports_it(void **state)
 	assert_int_equal(reserve(T2, 2, "[{\"source\":4,\"itemId\":2000000,\"quantity\":1}]", NULL),
 	                 COFFER_DONE);
 	fh_clear();
-	/* Body with the legacy id only: T comes from the body (3.1). */
+	/* Body with the legacy id only: T comes from the body (kafka-contract.md#compartment-command-envelope). */
 	assert_int_equal(command("CANCEL_RESERVATION", NIL, CHR, 2,
 	                         "{\"transactionId\":\"" T1 "\",\"slot\":6}", NULL),
 	                 COFFER_DONE);
 	assert_int_equal(fh_count(), 1);
 	char cid[37], want[512];
 	cid_of(cid, CHR, 2);
-	/* No transactionId in the body (4.2); the sum of both entries of OP-34. */
+	/* No transactionId in the body (kafka-contract.md#compartment-status-events); the sum of both entries of OP-34. */
 	snprintf(want, sizeof want,
 	         "{\"transactionId\":\"%s\",\"characterId\":%u,\"compartmentId\":\"%s\","
 	         "\"type\":\"RESERVATION_CANCELLED\",\"body\":{\"itemId\":2000001,\"slot\":6,"
@@ -721,7 +721,7 @@ static void test_cancel_with_an_unknown_transaction_does_nothing(void **state)
 	assert_int_equal(rsv_qty(FH_TENANT, a4, T2), 2);
 }
 
-/* ------------------------------------------------------------------ appendix A.5, merging */
+/* ------------------------------------------------------------------ example A.5, merging */
 
 static void test_a5_reserved_stack_no_longer_merges_and_consume_deletes_it(void **state)
 {
@@ -748,7 +748,7 @@ static void test_a5_reserved_stack_no_longer_merges_and_consume_deletes_it(void 
 	                 COFFER_DONE);
 	assert_int_equal(fh_count(), 1);
 	assert_reserved(0, FH_TENANT, T1, 2, 2000000, 4, 5);
-	/* Rule 4 of 5.7: a MOVE of slot 4 onto the stack now swaps, both ways round. */
+	/* Merge rule 4 (kafka-contract.md#stacking-and-merging): a MOVE of slot 4 onto the stack now swaps, both ways round. */
 	assert_false(merge_ok(2, 4, 5));
 	assert_false(merge_ok(2, 5, 4));
 	fh_clear();
@@ -815,7 +815,7 @@ static void test_reservations_go_with_their_asset(void **state)
 	assert_int_equal(reserve(T2, 2, "[{\"source\":4,\"itemId\":2000000,\"quantity\":1}]", NULL),
 	                 COFFER_DONE);
 	assert_int_equal(rsv_count(FH_TENANT), 3);
-	/* DESTROY ignores reservations (5.9); the foreign key removes them with the asset. */
+	/* DESTROY ignores reservations (kafka-contract.md#reservations); the foreign key removes them with the asset. */
 	assert_int_equal(command("DESTROY", T2, CHR, 2, "{\"slot\":4,\"quantity\":0}", NULL),
 	                 COFFER_DONE);
 	assert_int_equal(qty_at(FH_TENANT, CHR, 2, 4), -1);
@@ -868,7 +868,7 @@ static void test_consume_at_exactly_thirty_seconds_is_too_late(void **state)
 	assert_int_equal(reserve(T1, 2, "[{\"source\":4,\"itemId\":2000000,\"quantity\":5}]", NULL),
 	                 COFFER_DONE);
 	fh_clear();
-	/* "active" is expires_at > Now (7.3). */
+	/* "active" is expires_at > Now (kafka-contract.md#inventory-tables). */
 	fh_set_now(NOW0 + 30 * SEC - 1 + 30 * SEC);
 	assert_int_equal(consume(T1, 2, 4, NULL), COFFER_DONE);
 	assert_int_equal(fh_count(), 0);
@@ -912,7 +912,7 @@ static void test_disabled_tenant_gets_feature_disabled_and_nothing_changes(void 
 	fh_set_enabled("reservation", FH_TENANT, false);
 	assert_int_equal(reserve(T2, 2, "[{\"source\":4,\"itemId\":2000000,\"quantity\":1}]", NULL),
 	                 COFFER_DONE);
-	/* T from the body when the envelope's is nil (3.1, 4.2). */
+	/* T from the body when the envelope's is nil (kafka-contract.md#compartment-command-envelope). */
 	assert_int_equal(command("CONSUME", NIL, CHR, 2, "{\"transactionId\":\"" T1 "\",\"slot\":4}",
 	                         NULL),
 	                 COFFER_DONE);
@@ -1047,13 +1047,13 @@ static void test_a5_move_onto_a_stack_swaps_while_reserved_and_the_reservation_f
 	assert_int_equal(reserve(T1, 2, "[{\"source\":4,\"itemId\":2000000,\"quantity\":5}]", NULL),
 	                 COFFER_DONE);
 	fh_clear();
-	/* Rule 4 of 5.7: a swap, one MOVED for the mover (4.1), no merge. */
+	/* Merge rule 4 (kafka-contract.md#stacking-and-merging): a swap, one MOVED for the mover, no merge. */
 	assert_int_equal(move(T2, 4, 5), COFFER_DONE);
 	assert_int_equal(fh_count(), 1);
 	assert_asset_event(0, T2, 2, a51, 2000000, 5, "MOVED", "{\"oldSlot\":4}");
 	assert_int_equal(qty_at(FH_TENANT, CHR, 2, 5), 5);
 	assert_int_equal(qty_at(FH_TENANT, CHR, 2, 4), 10);
-	/* The reservation followed asset 51 to slot 5 (5.9). */
+	/* The reservation followed asset 51 to slot 5 (kafka-contract.md#reservations). */
 	fh_clear();
 	assert_int_equal(consume(T1, 2, 4, NULL), COFFER_DONE);
 	assert_int_equal(fh_count(), 0);

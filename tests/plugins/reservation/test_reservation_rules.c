@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* tests/plugins/reservation/test_reservation_rules.c: the pure rules of the reservation plugin:
- * all-or-nothing planning of REQUEST_RESERVE (inventory.md §9.5, OP-7, OP-34), CONSUME arithmetic
- * (§9.6, OP-10), sweep settings. */
+ * all-or-nothing planning of REQUEST_RESERVE (kafka-contract.md#request_reserve, OP-7, OP-34), CONSUME arithmetic
+ * (kafka-contract.md#consume, OP-10), sweep settings. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -10,7 +10,7 @@
 
 #include "reservation_rules.h"
 
-/* USE compartment of appendix A: slot 4 = 2000000 x5, slot 6 = 2000001 x3, slot 9 = 2000000 x1. */
+/* USE compartment of the examples A: slot 4 = 2000000 x5, slot 6 = 2000001 x3, slot 9 = 2000000 x1. */
 static void stock3(struct rsv_stock s[3])
 {
 	/* Deliberately out of slot order: the handler sorts before resolving. */
