@@ -33,6 +33,7 @@
 
 #include "cofferctl.h"
 #include "ctlparse.h"
+#include "kafka.h"
 #include "status.h"
 #include "util.h"
 
@@ -411,7 +412,7 @@ bad:
 static rd_kafka_t *kafka_new(rd_kafka_type_t type, rd_kafka_conf_t *conf)
 {
 	char err[512];
-	rd_kafka_t *rk = rd_kafka_new(type, conf, err, sizeof err);
+	rd_kafka_t *rk = cu_kafka_new(type, conf, NULL, err, sizeof err);
 
 	if (rk == NULL) {
 		rd_kafka_conf_destroy(conf);

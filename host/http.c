@@ -527,10 +527,15 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 		for (; *s && *s != '?' && j < sizeof path - 1; s++)
 			path[j++] = (*s < 0x21 || *s > 0x7e || *s == '"' || *s == '\\') ? '?' : *s;
 		path[j] = '\0';
-		LOG_DBG("event=http_request method=%s path=\"%s\" status=%d duration_us=%lld%s",
-		        r->method[0] ? r->method : "-", path, r->status,
-		        (long long)(cu_now_us() - r->start_us),
-		        toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted=true");
+		if (toe == MHD_REQUEST_TERMINATED_COMPLETED_OK)
+			LOG_DBG("event=http_request method=%s path=\"%s\" status=%d duration_us=%lld",
+			        r->method[0] ? r->method : "-", path, r->status,
+			        (long long)(cu_now_us() - r->start_us));
+		else
+			LOG_DBG("event=http_request method=%s path=\"%s\" status=%d duration_us=%lld "
+			        "aborted=true",
+			        r->method[0] ? r->method : "-", path, r->status,
+			        (long long)(cu_now_us() - r->start_us));
 	}
 	free(r->uri);
 	free(r);

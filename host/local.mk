@@ -19,7 +19,7 @@ host_libcofferhost_la_SOURCES = \
 	host/obs_routes.c host/obs_routes.h \
 	host/sdnotify.h
 host_libcofferhost_la_CFLAGS = $(AM_CFLAGS) $(MYSQL_CFLAGS) $(RDKAFKA_CFLAGS) $(MHD_CFLAGS) $(SYSTEMD_CFLAGS)
-host_libcofferhost_la_LIBADD = lib/libcoffer_util.la $(MYSQL_LIBS) $(RDKAFKA_LIBS) $(JANSSON_LIBS) $(UUID_LIBS) $(MHD_LIBS) $(SYSTEMD_LIBS) -lm
+host_libcofferhost_la_LIBADD = lib/libcoffer_util.la lib/libcoffer_kafka.la $(MYSQL_LIBS) $(RDKAFKA_LIBS) $(JANSSON_LIBS) $(UUID_LIBS) $(MHD_LIBS) $(SYSTEMD_LIBS) -lm
 
 bin_PROGRAMS += host/cofferd
 host_cofferd_SOURCES = host/main.c
