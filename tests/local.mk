@@ -41,6 +41,10 @@ endif
 include tests/integration/local.mk
 include tests/man/local.mk
 
+# Each event= name logs at one level; every librdkafka client is made by cu_kafka_new.
+TESTS += tests/log_levels.sh
+EXTRA_DIST += tests/log_levels.sh
+
 # What `make check` needs from the tarball (make distcheck runs the suite from it):
 # the per-test MariaDB wrapper, the private server script, the probe's migration.
 EXTRA_DIST += tests/run-with-db contrib/devdb tests/sql/probe/0001_probe.sql
