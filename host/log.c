@@ -642,6 +642,7 @@ static void parse_value(struct parsed *P, struct cur *c, struct field *f)
 		sb_putc(&P->text, '"');
 		sb_putc(&P->lf, '"');
 		advance(P, c, 1);
+		bool closed = false;
 		while (!at_end(P, c)) {
 			const struct piece *p = &w->pc[c->i];
 			const char *s = piece_s(w, p) + c->j;
@@ -662,10 +663,13 @@ static void parse_value(struct parsed *P, struct cur *c, struct field *f)
 				sb_putc(&P->text, '"');
 				sb_putc(&P->lf, '"');
 				advance(P, c, k + 1);
+				closed = true;
 				break;
 			}
 			advance(P, c, k);
 		}
+		if (!closed) /* the text was cut inside the value (or the format forgot it) */
+			sb_putc(&P->lf, '"');
 		f->vlen = P->vals.n - f->voff;
 		sb_putc(&P->vals, '\0');
 		return;

@@ -225,6 +225,7 @@ static void test_long_lines_are_cut_and_stay_valid(void **state)
 	char *l = LF("event=x v=\"%s\" after=%d", big, 1);
 	size_t n = strlen(l);
 	assert_true(n > 2048 && n < 8000);
+	assert_string_equal(l + n - 4, "\\\"\"\n"); /* cut inside the value: still closed */
 	free(l);
 	l = LF("text %s", big);
 	assert_true(strlen(l) > 2048);
