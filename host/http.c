@@ -702,6 +702,8 @@ int http_start(const struct http_cfg *c)
 	size_t mem = cfg.max_url + 16384 > 32768 ? cfg.max_url + 16384 : 32768;
 	daemon_ = MHD_start_daemon(
 		flags, 0, NULL, NULL, on_request, NULL,
+		/* first: messages about the options after it go through our log too */
+		MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
 		MHD_OPTION_SOCK_ADDR, ai->ai_addr,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg.threads,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg.conn_limit,
@@ -709,7 +711,6 @@ int http_start(const struct http_cfg *c)
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, mem,
 		MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-		MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
 		MHD_OPTION_END);
 	freeaddrinfo(ai);
 	if (daemon_ == NULL) {

@@ -6,7 +6,7 @@
 # handled message (tenant, topic, partition, offset), a dead letter (WARN, its
 # reason), and a line of librdkafka's own (a configuration warning, component
 # librdkafka, fac CONFWARN: deterministic, the producer ignores a consumer
-# property). cofferd b runs with the default format (logfmt): every line parses
+# property; and its debug lines of debug=broker, written from its own threads). cofferd b runs with the default format (logfmt): every line parses
 # as logfmt, a value holding blanks and quotes (the Kafka client name) is quoted
 # and escaped, and so is a dead letter's reason holding quotes.
 . "$(dirname "$0")/lib.sh"
@@ -18,7 +18,7 @@ T=$(uuid)
 jqt() { jq -e "$@" >/dev/null; }
 # ---------------------------------------------------------------- JSON
 coffer_start a --partitions 1 --log-format json --log-level debug \
-	--kafka-prop enable.auto.commit=false
+	--kafka-prop enable.auto.commit=false --kafka-prop debug=broker
 send COMMAND_TOPIC_PROBE PUT '{"body":{"id":1,"value":"x"}}' --tenant "$T" --key 1
 # A duplicate key: the reason holds double quotes.
 kcat_send COMMAND_TOPIC_PROBE k1 '{"type":"PUT","body":{"id":1,"id":2}}' -H "TENANT_ID=$T"
@@ -57,11 +57,14 @@ check "the dead letter: WARN, its context and reason" \
 		and (.reason | startswith("not JSON: duplicate object key")) and (.reason | contains("\"id\""))' <<<"$d"
 r=$(first '.event == "ready"')
 check "event=ready: workers is a number" jqt '.workers == 2 and (.cluster_id | type == "string")' <<<"$r"
-k=$(first '.component == "librdkafka"')
+k=$(first '.component == "librdkafka" and .fac == "CONFWARN"')
 say "librdkafka: $k"
 check "librdkafka's warning in our format and level" \
 	jqt '.level == "warn" and .fac == "CONFWARN" and (.client | startswith("cofferd#producer"))
 		and (.msg | contains("enable.auto.commit"))' <<<"$k"
+b=$(first '.component == "librdkafka" and .level == "debug" and (.msg | startswith("[thrd:") and (startswith("[thrd:app]") | not))')
+say "librdkafka on its own thread: $b"
+check "librdkafka's debug lines (debug=broker), logged from its broker threads" test -n "$b"
 p=$(first '.plugin == "probe" and (.msg | startswith("rejected: "))')
 say "the plugin's rejection: $p"
 check "the plugin's own line names it, with the message's context" \
