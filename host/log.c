@@ -320,6 +320,8 @@ static void add_lit(struct walk *w, const char *s, size_t n)
 		w->full = true;
 		return;
 	}
+	if (n == 0) /* a literal piece is never empty: the cursor reads its first byte */
+		return;
 	w->pc[w->npc++] = (struct piece){.t = P_LIT, .lit = s, .n = n};
 	w->total += n;
 }

@@ -227,6 +227,13 @@ static void test_long_lines_are_cut_and_stay_valid(void **state)
 	assert_true(n > 2048 && n < 8000);
 	assert_string_equal(l + n - 4, "\\\"\"\n"); /* cut inside the value: still closed */
 	free(l);
+	/* cut right after a conversion: nothing of the literal after it */
+	big[2047 - 5] = '\0';
+	l = LF("text %sXYZ", big);
+	assert_null(strstr(l, "XYZ"));
+	assert_null(strstr(l, "\"X"));
+	free(l);
+	big[2047 - 5] = '"';
 	l = LF("text %s", big);
 	assert_true(strlen(l) > 2048);
 	assert_int_equal(l[strlen(l) - 2], '"'); /* closed */
