@@ -50,3 +50,7 @@ EXTRA_DIST += contrib/examples/hello/hello.c contrib/build contrib/check contrib
 	contrib/grafana/coffer.json tests/fuzz/make-corpus \
 	docs/architecture.md docs/configuration.md docs/embedded-kafka.md docs/http.md \
 	docs/observability.md docs/rest.md docs/testing.md
+
+# The sample /etc/default/cofferd names every variable cofferd reads (docs/operations.md).
+TESTS += tests/pkg_envfile.sh
+EXTRA_DIST += tests/pkg_envfile.sh
