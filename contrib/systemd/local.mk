@@ -15,3 +15,9 @@ contrib/systemd/cofferd.service: $(top_srcdir)/contrib/systemd/cofferd.service.i
 	mv $@.tmp $@
 CLEANFILES += contrib/systemd/cofferd.service contrib/systemd/cofferd.service.tmp
 EXTRA_DIST += contrib/systemd/cofferd.service.in contrib/systemd/default/cofferd
+# The Debian packaging and its check (docs/operations.md).
+EXTRA_DIST += contrib/package-check docs/operations.md debian/changelog debian/control \
+	debian/copyright debian/rules debian/source/format debian/not-installed \
+	debian/coffer.install debian/coffer.docs debian/coffer.sysusers \
+	debian/coffer.lintian-overrides debian/coffer-dev.install debian/coffer-dev.docs \
+	debian/coffer-dev.examples
