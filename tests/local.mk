@@ -61,3 +61,6 @@ EXTRA_DIST += contrib/examples/hello/hello.c contrib/build contrib/check contrib
 TESTS += tests/repo_refs.sh
 EXTRA_DIST += tests/repo_refs.sh contrib/spdx-headers
 EXTRA_DIST += docs/kafka-contract.md docs/plugin-guide.md docs/operations.md
+# The sample /etc/default/cofferd names every variable cofferd reads (docs/packaging.md).
+TESTS += tests/pkg_envfile.sh
+EXTRA_DIST += tests/pkg_envfile.sh
