@@ -33,6 +33,7 @@
 
 #include "cofferctl.h"
 #include "ctlparse.h"
+#include "kafka.h"
 #include "status.h"
 #include "util.h"
 
@@ -75,7 +76,8 @@ static const char usage_text[] =
 	"      Without TOPIC: every topic the plugins emit to, and DEAD_LETTER_TOPIC;\n"
 	"      the plugins say which (their \"emits:\" lines) to `cofferd --list-plugins`,\n"
 	"      run with --plugin-dir DIR when given. cofferd is --cofferd PATH, else the\n"
-	"      cofferd next to cofferctl (in a build tree: host/cofferd), else the one\n"
+	"      cofferd next to cofferctl (in a build tree: host/cofferd), else the\n"
+	"      installed one (" COFFER_SBIN_DIR "/cofferd), else the one\n"
 	"      on PATH. A line \"cofferctl: watching ...\" on stderr says when\n"
 	"      it is listening. --count: stop after N; --timeout-ms: stop after MS in\n"
 	"      all; --idle-ms: stop after MS without a message; --to-end: read from the\n"
@@ -117,8 +119,9 @@ static const char usage_text[] =
 	"Exit status: 0 ok, 1 failure, 2 bad usage, 3 watch stopped before --count.\n";
 
 /* The cofferd that describes the plugins for `watch` without topics: next to
- * this cofferctl (both are installed in bindir), the build tree's when this is
- * the build tree's cofferctl, else NULL (the one on PATH). */
+ * this cofferctl, the build tree's when this is the build tree's cofferctl, the
+ * installed one ($(sbindir)/cofferd: cofferctl is in bindir, cofferd in sbindir,
+ * which is not on every user's PATH), else NULL (the one on PATH). */
 static const char *cofferd_near(char *buf, size_t cap)
 {
 	char self[PATH_MAX];
@@ -141,6 +144,9 @@ static const char *cofferd_near(char *buf, size_t cap)
 			return buf;
 	}
 #endif
+	snprintf(buf, cap, "%s/cofferd", COFFER_SBIN_DIR);
+	if (access(buf, X_OK) == 0)
+		return buf;
 	return NULL;
 }
 
@@ -411,7 +417,7 @@ bad:
 static rd_kafka_t *kafka_new(rd_kafka_type_t type, rd_kafka_conf_t *conf)
 {
 	char err[512];
-	rd_kafka_t *rk = rd_kafka_new(type, conf, err, sizeof err);
+	rd_kafka_t *rk = cu_kafka_new(type, conf, NULL, err, sizeof err);
 
 	if (rk == NULL) {
 		rd_kafka_conf_destroy(conf);

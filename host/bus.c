@@ -32,6 +32,7 @@
 #include "embedded.h"
 #include "health.h"
 #include "intake.h"
+#include "kafka.h"
 #include "log.h"
 #include "offsets.h"
 #include "metrics.h"
@@ -480,7 +481,7 @@ static void report(struct job *j)
 		LOG_WRN("event=dead_lettered reason=\"%s\"", j->reason);
 		break;
 	case R_REJECT:
-		LOG_INF("event=dead_lettered reason=\"%s\"", j->reason);
+		LOG_WRN("event=dead_lettered reason=\"%s\"", j->reason);
 		break;
 	case R_DUP:
 		LOG_INF("event=skipped reason=\"already processed\"");
@@ -693,7 +694,7 @@ int bus_start(const struct bus_cfg *c)
 	char err[512];
 	rd_kafka_conf_set_rebalance_cb(cfg.consumer_conf, rebalance_cb);
 	metrics_setup(cfg.consumer_conf);
-	rk = rd_kafka_new(RD_KAFKA_CONSUMER, cfg.consumer_conf, err, sizeof err);
+	rk = cu_kafka_new(RD_KAFKA_CONSUMER, cfg.consumer_conf, log_kafka_cb, err, sizeof err);
 	if (rk == NULL) {
 		LOG_ERR("cannot create consumer error=\"%s\"", err);
 		rd_kafka_conf_destroy(cfg.consumer_conf); /* ours either way */
@@ -722,10 +723,10 @@ int bus_start(const struct bus_cfg *c)
 			           "%llds, %d attempts",
 			           (long long)(now - wait_from) / 1000, attempt + 1);
 			if (attempt == 0 || now - logged >= 60000) {
-				LOG_WRN("waiting for the Kafka cluster (no cluster id yet) attempts=%d "
-				        "waited_ms=%lld%s",
-				        attempt + 1, (long long)(now - wait_from),
-				        attempt == 0 ? " (retrying; logged again at most once a minute)" : "");
+				LOG_WRN("waiting for the Kafka cluster (no cluster id yet%s) attempts=%d "
+				        "waited_ms=%lld",
+				        attempt == 0 ? "; retrying, logged again at most once a minute" : "",
+				        attempt + 1, (long long)(now - wait_from));
 				logged = now;
 			}
 		}

@@ -231,11 +231,17 @@ static int ensure(struct db_conn *c, const atomic_bool *stop, bool fail_fast)
 			return COFFER_ETRANSIENT;
 		int64_t now = mono_ms();
 		if (attempt == 0 || now - logged_ms >= DB_RETRY_LOG_MS) {
-			LOG_WRN("database unreachable conn=%s errno=%u error=\"%s\" attempts=%d "
-			        "waited_ms=%lld retry_ms=%u%s",
-			        c->label, c->last_errno, c->last_error, attempt + 1,
-			        (long long)(now - first_ms), delay_ms,
-			        attempt == 0 ? " (retrying; logged again at most once a minute)" : "");
+			if (attempt == 0)
+				LOG_WRN("database unreachable conn=%s errno=%u error=\"%s\" attempts=%d "
+				        "waited_ms=%lld retry_ms=%u (retrying; logged again at most once a "
+				        "minute)",
+				        c->label, c->last_errno, c->last_error, attempt + 1,
+				        (long long)(now - first_ms), delay_ms);
+			else
+				LOG_WRN("database unreachable conn=%s errno=%u error=\"%s\" attempts=%d "
+				        "waited_ms=%lld retry_ms=%u",
+				        c->label, c->last_errno, c->last_error, attempt + 1,
+				        (long long)(now - first_ms), delay_ms);
 			logged_ms = now;
 		} else {
 			LOG_DBG("event=db_retry conn=%s attempts=%d errno=%u", c->label, attempt + 1,

@@ -28,6 +28,7 @@
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>
 
+#include "kafka.h"
 #include "log.h"
 #include "opts.h"
 #include "util.h"
@@ -237,7 +238,7 @@ const char *embedded_start(const char *const *topics, size_t ntopics, int partit
 	char err[512];
 	rd_kafka_conf_t *conf = rd_kafka_conf_new();
 	rd_kafka_conf_set(conf, "log_level", "3", err, sizeof err);
-	mrk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
+	mrk = cu_kafka_new(RD_KAFKA_PRODUCER, conf, log_kafka_cb, err, sizeof err);
 	if (mrk == NULL) {
 		LOG_ERR("embedded kafka: %s", err);
 		return NULL;
@@ -278,7 +279,7 @@ const char *embedded_start(const char *const *topics, size_t ntopics, int partit
 	rd_kafka_mock_topic_create(mcluster, EMBEDDED_ID_TOPIC, 1, 1);
 	rd_kafka_conf_t *pc = rd_kafka_conf_new();
 	rd_kafka_conf_set(pc, "bootstrap.servers", bs, err, sizeof err);
-	rd_kafka_t *p = rd_kafka_new(RD_KAFKA_PRODUCER, pc, err, sizeof err);
+	rd_kafka_t *p = cu_kafka_new(RD_KAFKA_PRODUCER, pc, log_kafka_cb, err, sizeof err);
 	if (p == NULL || rd_kafka_producev(p, RD_KAFKA_V_TOPIC(EMBEDDED_ID_TOPIC),
 	                                   RD_KAFKA_V_VALUE(cluster_id, strlen(cluster_id)),
 	                                   RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END) ||

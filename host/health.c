@@ -258,8 +258,10 @@ static void *ping_main(void *arg)
 		atomic_store(&ping_started_ms, mono_ms());
 		bool up = ping_once() == 0;
 		atomic_store(&ping_started_ms, 0);
-		if (was != up)
-			LOG_INF("event=readiness_db db_up=%s", up ? "true" : "false");
+		if (was != up && up)
+			LOG_INF("event=readiness_db db_up=true");
+		else if (was != up)
+			LOG_INF("event=readiness_db db_up=false");
 		was = up;
 		for (int i = 0; i < PING_EVERY_MS / 50 && !atomic_load(&quit); i++) {
 			struct timespec ts = {0, 50 * 1000000L};

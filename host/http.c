@@ -527,10 +527,15 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 		for (; *s && *s != '?' && j < sizeof path - 1; s++)
 			path[j++] = (*s < 0x21 || *s > 0x7e || *s == '"' || *s == '\\') ? '?' : *s;
 		path[j] = '\0';
-		LOG_DBG("event=http_request method=%s path=\"%s\" status=%d duration_us=%lld%s",
-		        r->method[0] ? r->method : "-", path, r->status,
-		        (long long)(cu_now_us() - r->start_us),
-		        toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted=true");
+		if (toe == MHD_REQUEST_TERMINATED_COMPLETED_OK)
+			LOG_DBG("event=http_request method=%s path=\"%s\" status=%d duration_us=%lld",
+			        r->method[0] ? r->method : "-", path, r->status,
+			        (long long)(cu_now_us() - r->start_us));
+		else
+			LOG_DBG("event=http_request method=%s path=\"%s\" status=%d duration_us=%lld "
+			        "aborted=true",
+			        r->method[0] ? r->method : "-", path, r->status,
+			        (long long)(cu_now_us() - r->start_us));
 	}
 	free(r->uri);
 	free(r);
@@ -697,6 +702,8 @@ int http_start(const struct http_cfg *c)
 	size_t mem = cfg.max_url + 16384 > 32768 ? cfg.max_url + 16384 : 32768;
 	daemon_ = MHD_start_daemon(
 		flags, 0, NULL, NULL, on_request, NULL,
+		/* first: messages about the options after it go through our log too */
+		MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
 		MHD_OPTION_SOCK_ADDR, ai->ai_addr,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg.threads,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg.conn_limit,
@@ -704,7 +711,6 @@ int http_start(const struct http_cfg *c)
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, mem,
 		MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-		MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
 		MHD_OPTION_END);
 	freeaddrinfo(ai);
 	if (daemon_ == NULL) {

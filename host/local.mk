@@ -19,9 +19,10 @@ host_libcofferhost_la_SOURCES = \
 	host/obs_routes.c host/obs_routes.h \
 	host/sdnotify.h
 host_libcofferhost_la_CFLAGS = $(AM_CFLAGS) $(MYSQL_CFLAGS) $(RDKAFKA_CFLAGS) $(MHD_CFLAGS) $(SYSTEMD_CFLAGS)
-host_libcofferhost_la_LIBADD = lib/libcoffer_util.la $(MYSQL_LIBS) $(RDKAFKA_LIBS) $(JANSSON_LIBS) $(UUID_LIBS) $(MHD_LIBS) $(SYSTEMD_LIBS) -lm
+host_libcofferhost_la_LIBADD = lib/libcoffer_util.la lib/libcoffer_kafka.la $(MYSQL_LIBS) $(RDKAFKA_LIBS) $(JANSSON_LIBS) $(UUID_LIBS) $(MHD_LIBS) $(SYSTEMD_LIBS) -lm
 
-bin_PROGRAMS += host/cofferd
+# A system daemon: $(sbindir) (/usr/sbin in the Debian package).
+sbin_PROGRAMS += host/cofferd
 host_cofferd_SOURCES = host/main.c
 host_cofferd_CFLAGS = $(AM_CFLAGS) $(MYSQL_CFLAGS) $(RDKAFKA_CFLAGS) $(SYSTEMD_CFLAGS)
 host_cofferd_LDADD = host/libcofferhost.la

@@ -46,6 +46,8 @@ struct opts {
 	const char *bootstrap;
 	struct db_params db;
 	const char *log_level;
+	const char *log_format;
+	bool log_format_given;
 	const char *group_id;
 	unsigned workers;
 	unsigned batch;
@@ -165,6 +167,9 @@ static void usage(FILE *out)
 	        "  --stall-warn-ms MS        log a partition that has lag but no progress for MS\n"
 	        "                            (default 30000)\n"
 	        "  --log-level LEVEL         error|warn|info|debug (env LOG_LEVEL, default info)\n"
+	        "  --log-format FORMAT       logfmt|json: key=value lines or one JSON object a line\n"
+	        "                            (ts, level, msg, plugin, tenant, topic, partition,\n"
+	        "                            offset, event, ...) (env LOG_FORMAT, default logfmt)\n"
 	        "  --help, --version\n",
 	        COFFER_SQL_DIR, COFFER_PLUGIN_DIR);
 }
@@ -172,7 +177,7 @@ static void usage(FILE *out)
 enum {
 	O_BOOT = 1000, O_GROUP, O_KPROP, O_EMB, O_EMBFILE, O_PARTS, O_TOPIC, O_DBHOST, O_DBPORT,
 	O_DBUSER, O_DBPASS, O_DBNAME, O_DBSOCK, O_MIGRATE, O_SQLDIR, O_PLUGDIR, O_LIST, O_SET,
-	O_KEEP, O_FDEF, O_FREFRESH, O_WORKERS, O_BATCH, O_RETAIN, O_DRAIN, O_LOG, O_HELP, O_VERSION,
+	O_KEEP, O_FDEF, O_FREFRESH, O_WORKERS, O_BATCH, O_RETAIN, O_DRAIN, O_LOG, O_LOGFMT, O_HELP, O_VERSION,
 	O_MAXMSG, O_STALL,
 	O_HLISTEN, O_HPORTFILE, O_HTHREADS, O_HCONNS, O_HTIMEOUT, O_HBODY, O_HURL,
 };
@@ -245,6 +250,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{"max-message-bytes", required_argument, 0, O_MAXMSG},
 		{"stall-warn-ms", required_argument, 0, O_STALL},
 		{"log-level", required_argument, 0, O_LOG},
+		{"log-format", required_argument, 0, O_LOGFMT},
 		{"http-listen", required_argument, 0, O_HLISTEN},
 		{"http-port-file", required_argument, 0, O_HPORTFILE},
 		{"http-threads", required_argument, 0, O_HTHREADS},
@@ -408,6 +414,10 @@ static int parse_args(int argc, char **argv, struct opts *o)
 				return COFFER_EX_CONFIG;
 			break;
 		case O_LOG: o->log_level = optarg; break;
+		case O_LOGFMT:
+			o->log_format = optarg;
+			o->log_format_given = true;
+			break;
 		case O_HLISTEN:
 			o->http_listen = strcmp(optarg, "off") == 0 ? NULL : optarg;
 			o->rest_port = NULL;
@@ -741,6 +751,7 @@ int main(int argc, char **argv)
 {
 	struct opts o = {
 		.log_level = env_or("LOG_LEVEL", "info"),
+		.log_format = env_or("LOG_FORMAT", "logfmt"),
 		.group_id = "coffer",
 		.batch = 32,
 		.partitions = 4,
@@ -769,6 +780,20 @@ int main(int argc, char **argv)
 	int rc = parse_args(argc, argv, &o);
 	if (rc)
 		return rc;
+	/* The format first: every line from here on is written in it. */
+	int fmt = log_parse_format(o.log_format);
+	if (fmt < 0) {
+		if (o.log_format_given)
+			fprintf(stderr, "cofferd: bad --log-format value '%s': want logfmt or json\n",
+			        o.log_format);
+		else
+			fprintf(stderr,
+			        "cofferd: bad environment variable LOG_FORMAT value '%s': want logfmt or "
+			        "json\n",
+			        o.log_format);
+		return COFFER_EX_CONFIG;
+	}
+	log_set_format((enum log_format)fmt);
 	if (o.db.bad && !o.db_port_given) {
 		unsigned port;
 		opt_env_uint("DB_PORT", 3306, 1, 65535, &port); /* prints the line naming it */
@@ -776,8 +801,9 @@ int main(int argc, char **argv)
 	}
 	int lvl = log_parse_level(o.log_level);
 	if (lvl < 0) {
-		fprintf(stderr, "cofferd: unknown log level '%s'\n", o.log_level);
-		return 2;
+		fprintf(stderr, "cofferd: bad --log-level value '%s': want error, warn, info or debug\n",
+		        o.log_level);
+		return COFFER_EX_CONFIG;
 	}
 	log_set_level((enum coffer_log_level)lvl);
 	metrics_init(); /* before any thread counts */

@@ -19,6 +19,7 @@
 
 #include <coffer/err.h>
 
+#include "kafka.h"
 #include "log.h"
 #include "metrics.h"
 #include "util.h"
@@ -311,7 +312,7 @@ int outbox_write_dead_letter(struct db_conn *db, const rd_kafka_message_t *m,
 	for (size_t i = 0; i < n; i++)
 		cap += 6 + strlen(names[i]) + lens[i];
 	/* A copy that would not fit keeps the start of the payload and says so. */
-	size_t payload_len = m->payload ? m->len : 0;
+	size_t payload_len = m->payload ? m->len : 0, original_len = payload_len;
 	if (cap + key_len + payload_len > budget) {
 		snprintf(truncated, sizeof truncated, "%zu", payload_len);
 		payload_len = budget > cap + key_len ? budget - cap - key_len : 0;
@@ -321,9 +322,12 @@ int outbox_write_dead_letter(struct db_conn *db, const rd_kafka_message_t *m,
 	}
 	unsigned char *hdr = xmalloc(cap);
 	size_t hl = outbox_headers_encode(names, vals, lens, n, hdr, cap);
-	if (truncated[0])
-		LOG_WRN("event=dead_letter_truncated payload_bytes=%s kept_bytes=%zu limit=%u%s", truncated,
-		        payload_len, dl_limit, dropped[0] ? " headers=dropped" : "");
+	if (truncated[0] && dropped[0])
+		LOG_WRN("event=dead_letter_truncated payload_bytes=%zu kept_bytes=%zu limit=%u "
+		        "headers=dropped", original_len, payload_len, dl_limit);
+	else if (truncated[0])
+		LOG_WRN("event=dead_letter_truncated payload_bytes=%zu kept_bytes=%zu limit=%u",
+		        original_len, payload_len, dl_limit);
 	char id[37];
 	cu_uuid_new(id);
 	int rc = db_exec(db,
@@ -395,8 +399,8 @@ static void dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
 	metrics_published(!m->err);
 	if (m->err && size_error(m->err) && r->stub) {
 		r->gave_up = true;
-		LOG_ERR("event=publish_gave_up id=%llu bytes=%zu error=\"%s\": even its truncated "
-		        "stand-in is too large; the row is deleted",
+		LOG_ERR("event=publish_gave_up id=%llu bytes=%zu error=\"%s\" msg=\"even "
+		        "its truncated stand-in is too large; the row is deleted\"",
 		        (unsigned long long)r->id, r->bytes, rd_kafka_err2str(m->err));
 	} else if (m->err && size_error(m->err)) {
 		r->too_large = true;
@@ -457,8 +461,8 @@ static void produce_stub(struct row *r, const char *topic, const void *kp, size_
 		rd_kafka_headers_destroy(h);
 		if (size_error(err)) {
 			r->gave_up = true;
-			LOG_ERR("event=publish_gave_up id=%llu bytes=%zu error=\"%s\": even its truncated "
-			        "stand-in is too large; the row is deleted",
+			LOG_ERR("event=publish_gave_up id=%llu bytes=%zu error=\"%s\" "
+			        "msg=\"even its truncated stand-in is too large; the row is deleted\"",
 			        (unsigned long long)r->id, r->bytes, rd_kafka_err2str(err));
 		} else {
 			r->failed = true;
@@ -574,7 +578,7 @@ static void renew_producer_if_fatal(void)
 	rd_kafka_poll(P.rk, 0);
 	rd_kafka_destroy(P.rk);
 	P.outstanding = 0;
-	P.rk = rd_kafka_new(RD_KAFKA_PRODUCER, rd_kafka_conf_dup(P.conf), err, sizeof err);
+	P.rk = cu_kafka_new(RD_KAFKA_PRODUCER, rd_kafka_conf_dup(P.conf), log_kafka_cb, err, sizeof err);
 	if (P.rk == NULL) {
 		LOG_ERR("cannot create producer error=\"%s\"", err);
 		abort();
@@ -735,7 +739,7 @@ int outbox_start(const struct outbox_cfg *cfg)
 	char err[512];
 	rd_kafka_conf_set_dr_msg_cb(cfg->producer_conf, dr_cb);
 	P.conf = rd_kafka_conf_dup(cfg->producer_conf);
-	P.rk = rd_kafka_new(RD_KAFKA_PRODUCER, cfg->producer_conf, err, sizeof err);
+	P.rk = cu_kafka_new(RD_KAFKA_PRODUCER, cfg->producer_conf, log_kafka_cb, err, sizeof err);
 	if (P.rk == NULL) {
 		LOG_ERR("cannot create producer error=\"%s\"", err);
 		rd_kafka_conf_destroy(cfg->producer_conf); /* ours either way */

@@ -3,7 +3,7 @@
  * go. Built with libsystemd (configure --with-systemd, the default when pkg-config
  * finds it), each call sends one datagram to $NOTIFY_SOCKET, and does nothing when
  * that variable is unset (not started by systemd). Built without it, the calls
- * compile to nothing. What is sent (docs/operations.md "systemd"):
+ * compile to nothing. What is sent (docs/packaging.md "systemd"):
  *   READY=1 + STATUS=ready   the first time the readiness state (health.h) is ready
  *   STATUS=<reason>          while not ready: the reason /readyz gives, e.g.
  *                            "database unreachable since 12s, 7 attempts: ..."

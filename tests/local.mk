@@ -41,6 +41,10 @@ endif
 include tests/integration/local.mk
 include tests/man/local.mk
 
+# Each event= name logs at one level; every librdkafka client is made by cu_kafka_new.
+TESTS += tests/log_levels.sh
+EXTRA_DIST += tests/log_levels.sh
+
 # What `make check` needs from the tarball (make distcheck runs the suite from it):
 # the per-test MariaDB wrapper, the private server script, the probe's migration.
 EXTRA_DIST += tests/run-with-db contrib/devdb tests/sql/probe/0001_probe.sql
@@ -57,3 +61,6 @@ EXTRA_DIST += contrib/examples/hello/hello.c contrib/build contrib/check contrib
 TESTS += tests/repo_refs.sh
 EXTRA_DIST += tests/repo_refs.sh contrib/spdx-headers
 EXTRA_DIST += docs/kafka-contract.md docs/plugin-guide.md docs/operations.md
+# The sample /etc/default/cofferd names every variable cofferd reads (docs/packaging.md).
+TESTS += tests/pkg_envfile.sh
+EXTRA_DIST += tests/pkg_envfile.sh

@@ -161,6 +161,9 @@ struct coffer_host {
 	/**
 	 * Log one line. The host adds time, level, plugin, and (on a worker) the
 	 * tenant, topic, partition and offset of the current message. No newline.
+	 * Write fields in @p fmt itself, as key=%d or key=\"%s\" (not inside a %s
+	 * argument): the host reads them from the format, for the JSON log format
+	 * too (docs/observability.md "Logs").
 	 */
 	void (*log)(coffer_ctx *ctx, enum coffer_log_level level, const char *fmt, ...)
 		__attribute__((format(printf, 3, 4)));

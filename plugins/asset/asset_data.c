@@ -104,12 +104,13 @@ int asset_data_start(coffer_ctx *ctx)
 	if (negs == NULL)
 		return -12;
 	size_t n = strlen(data_url);
-	COFFER_LOGH(H, ctx, n && data_url[n - 1] == '/' ? COFFER_LOG_INFO : COFFER_LOG_WARN,
+	COFFER_LOGH(H, ctx, COFFER_LOG_INFO,
 	            "item templates missing from item_templates come from the data service "
-	            "url=%s timeout_ms=%ld negative_ttl_ms=%lld%s",
-	            data_url, data_timeout_ms, (long long)data_negative_ttl_ms,
-	            n && data_url[n - 1] == '/' ? ""
-	                                        : " (the URL is a prefix: it should end in /api/)");
+	            "url=%s timeout_ms=%ld negative_ttl_ms=%lld",
+	            data_url, data_timeout_ms, (long long)data_negative_ttl_ms);
+	if (n == 0 || data_url[n - 1] != '/')
+		COFFER_LOGH(H, ctx, COFFER_LOG_WARN,
+		            "the data service URL is a prefix: it should end in /api/ url=%s", data_url);
 	return 0;
 }
 

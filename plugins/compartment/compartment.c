@@ -32,16 +32,6 @@ static const struct {
 	{"SORT", compartment_on_sort},
 };
 
-enum coffer_outcome compartment_fail(const struct compartment *c, const char *fmt, ...)
-{
-	char line[256];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof line, fmt, ap);
-	va_end(ap);
-	COFFER_LOGH(c->host, c->ctx, COFFER_LOG_INFO, "%s", line);
-	return COFFER_DONE;
-}
 
 static int compartment_init(coffer_ctx *ctx, const struct coffer_host *host)
 {

@@ -23,9 +23,10 @@ struct compartment {
 };
 
 /* Log one INFO line for a business failure and return COFFER_DONE (kafka-contract.md#processing-model: no change, no
- * event). The caller has written nothing yet. */
-enum coffer_outcome compartment_fail(const struct compartment *c, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+ * event). The caller has written nothing yet. A macro, so that the host sees the format
+ * itself (its key=value fields). */
+#define compartment_fail(c, ...)                                                               \
+	(COFFER_LOGH((c)->host, (c)->ctx, COFFER_LOG_INFO, __VA_ARGS__), COFFER_DONE)
 
 /* ---- compartment_commands.c: COMMAND_TOPIC_COMPARTMENT (kafka-contract.md#compartment-commands) ---- */
 

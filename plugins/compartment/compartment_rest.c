@@ -491,24 +491,19 @@ char *crest_assets_raw(const struct coffer_asset_list *assets, const struct cres
 
 /* ================================================================== handlers */
 
-/* Answer @p status with an empty body after one INFO line naming the bad value; nothing was
- * written, so the rollback REJECT asks for is a no-op. */
-static enum coffer_outcome answer(const struct compartment *c, struct coffer_http_resp *resp,
-                                  int status, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static enum coffer_outcome answer(const struct compartment *c, struct coffer_http_resp *resp,
-                                  int status, const char *fmt, ...)
+static enum coffer_outcome answered(struct coffer_http_resp *resp, int status)
 {
-	char line[256];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof line, fmt, ap);
-	va_end(ap);
-	COFFER_LOGH(c->host, c->ctx, COFFER_LOG_INFO, "%d: %s", status, line);
 	resp->status = status;
 	resp->body = NULL;
 	return COFFER_REJECT;
 }
+
+/* Answer @p status with an empty body after one INFO line naming the bad value; nothing was
+ * written, so the rollback REJECT asks for is a no-op. A macro, so that the host sees the
+ * format itself (its key=value fields). */
+#define answer(c, resp, status, fmt, ...)                                                    \
+	(COFFER_LOGH((c)->host, (c)->ctx, COFFER_LOG_INFO, "%d: " fmt, (status), __VA_ARGS__),   \
+	 answered((resp), (status)))
 
 static bool var_u32(const struct coffer_http_req *req, const char *name, uint32_t *out)
 {

@@ -31,6 +31,7 @@
 #include <jansson.h>
 #include <librdkafka/rdkafka.h>
 
+#include "kafka.h"
 #include "util.h"
 
 #define MAX_CAP 96
@@ -255,7 +256,7 @@ static rd_kafka_t *make(rd_kafka_type_t type)
 		rd_kafka_conf_set(c, "fetch.wait.max.ms", "1", err, sizeof err);
 		rd_kafka_conf_set(c, "enable.auto.commit", "false", err, sizeof err);
 	}
-	rd_kafka_t *rk = rd_kafka_new(type, c, err, sizeof err);
+	rd_kafka_t *rk = cu_kafka_new(type, c, NULL, err, sizeof err);
 	if (rk == NULL) {
 		fprintf(stderr, "bench: %s\n", err);
 		exit(1);

@@ -55,6 +55,9 @@ ff_case embedded_port "bad --embedded-kafka port value 'x'" -- --embedded-kafka=
 ff_case http_threads "bad --http-threads value '0': out of range" -- "${BASE[@]}" --http-threads 0
 ff_case http_body "bad --http-max-body value '64k'" -- "${BASE[@]}" --http-max-body 64k
 ff_case rest_port "REST_PORT takes a port number, not 'http'" REST_PORT=http -- "${BASE[@]}"
+ff_case log_format "bad --log-format value 'xml': want logfmt or json" -- "${BASE[@]}" --log-format xml
+ff_case log_format_env "bad environment variable LOG_FORMAT value 'text'" LOG_FORMAT=text -- "${BASE[@]}"
+ff_case log_level "bad --log-level value 'loud'" -- "${BASE[@]}" --log-level loud
 
 say "database logins the server refuses"
 ff_case db_password 'DB_USER/DB_PASSWORD .*errno=1045' DB_PASSWORD=wrong-password -- "${BASE[@]}"

@@ -328,6 +328,10 @@ coffer_start() {
 		embedded=()
 		shift
 	fi
+	# The ready line in the log format asked for (docs/observability.md "Logs").
+	local ready='event=ready'
+	[[ " $* " == *" --log-format json "* || ( " $* " != *" --log-format "* && ${LOG_FORMAT:-} == json ) ]] &&
+		ready='"event":"ready"'
 	CLOG[$n]=$IT_W/$n.log
 	CBOOT[$n]=$IT_W/$n.boot
 	CHTTP[$n]=$IT_W/$n.http
@@ -339,7 +343,7 @@ coffer_start() {
 	IT_CUR=$n
 	local i
 	for ((i = 0; i < IT_READY_TIMEOUT * 10; i++)); do
-		grep -q 'event=ready' "${CLOG[$n]}" && break
+		grep -qF "$ready" "${CLOG[$n]}" && break
 		if ! kill -0 "${CPID[$n]}" 2>/dev/null; then
 			wait "${CPID[$n]}"
 			CRC[$n]=$?
@@ -347,7 +351,7 @@ coffer_start() {
 		fi
 		sleep 0.1
 	done
-	grep -q 'event=ready' "${CLOG[$n]}" || die "cofferd $n not ready after ${IT_READY_TIMEOUT} s"
+	grep -qF "$ready" "${CLOG[$n]}" || die "cofferd $n not ready after ${IT_READY_TIMEOUT} s"
 	if [[ ${#embedded[@]} -gt 0 && ! -s ${CBOOT[$n]} ]]; then
 		die "cofferd $n did not write ${CBOOT[$n]}"
 	fi

@@ -13,8 +13,9 @@
 # sleep before a check.
 . "$(dirname "$0")/lib.sh"
 it_init
-# debug=cgrp: librdkafka logs its join states and request timeouts (stderr, the log).
-coffer_start a --kafka-prop debug=cgrp
+# debug=cgrp: librdkafka logs its join states and request timeouts (stderr, the log),
+# at its debug level: shown with --log-level debug.
+coffer_start a --kafka-prop debug=cgrp --log-level debug
 T=$(uuid)
 send COMMAND_TOPIC_PROBE PUT '{"body":{"id":1,"value":"before"}}' --tenant "$T" --key 1
 check "the PUT before the stall is applied" wait_count "$T" 1 1 15

@@ -94,3 +94,9 @@ TESTS += tests/unit/test_router
 tests_unit_test_router_SOURCES = tests/unit/test_router.c
 tests_unit_test_router_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_router_LDADD = host/libcofferhost.la $(TEST_LDADD)
+# The log line writer: logfmt quoting, JSON lines, fields from the format (host/log.c).
+check_PROGRAMS += tests/unit/test_log
+TESTS += tests/unit/test_log
+tests_unit_test_log_SOURCES = tests/unit/test_log.c
+tests_unit_test_log_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_log_LDADD = host/libcofferhost.la $(TEST_LDADD)
