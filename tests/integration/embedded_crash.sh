@@ -161,4 +161,22 @@ check_cluster "host of a non-publisher killed"
 # w's consumer still knows the dead cluster's group coordinator and does not
 # finish a SIGTERM in 30 s (not the outbox's doing: it never reaches the drain).
 coffer_stop w KILL
+coffer_stop h2 TERM
+
+# ------------------------------------------------------------------ 3: the window
+# c (a new cluster) publishes the 192 rows of h2's instance again, then keeps
+# only the newest 20; d, with a window of 1 ms, keeps none of its own.
+DELIVERED="SELECT COUNT(*), COUNT(DISTINCT cluster_id), MAX(id) FROM coffer_outbox_delivered"
+top=$(sql "SELECT MAX(id) FROM coffer_outbox_delivered")
+coffer_start c --set outbox.embedded_retention_rows=20
+check "c logs its window" wait_log 'event=outbox_cluster .*host=yes retention_rows=20 retention_ms=600000' 1 5 c
+check_eq "c keeps the newest 20 rows, all tagged with its cluster" \
+	"$(wait_until 20 '[[ $(sql "$DELIVERED") == "$(printf "20\t1\t%s" "$top")" ]]'; sql "$DELIVERED")" \
+	"$(printf '20\t1\t%s' "$top")"
+coffer_stop c TERM
+COFFER_OUTBOX_EMBEDDED_RETENTION_MS=1 coffer_start d
+check "d republishes c's rows, then its window of 1 ms empties the table" \
+	wait_until 20 '[[ $(sql "SELECT COUNT(*) FROM coffer_outbox_delivered") == 0 ]]'
+check "d logged the republication" wait_log 'event=outbox_republish rows=20 ' 1 5 d
+check_eq "and nothing waits" "$(sql 'SELECT COUNT(*) FROM coffer_outbox')" 0
 it_finish
