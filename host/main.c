@@ -135,7 +135,7 @@ static void usage(FILE *out)
 	        "                            default 100000; 0 = delete at once)\n"
 	        "  --set outbox.embedded_retention_ms=MS   ... for at most MS (env\n"
 	        "                            COFFER_OUTBOX_EMBEDDED_RETENTION_MS, default 600000;\n"
-	        "                            0 = delete at once). A real cluster: always deleted\n"
+	        "                            0 = delete at once); a real cluster's are deleted at once\n"
 	        "HTTP (REST API):\n"
 	        "  --http-listen ADDR:PORT   listen here; off = no HTTP server; [V6]:PORT; port 0 = any\n"
 	        "                            (env REST_PORT gives the port; default 127.0.0.1:8080)\n"

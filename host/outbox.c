@@ -886,8 +886,14 @@ static int publish_round(void)
 		LOG_INF("event=publisher_active");
 	}
 	refresh_ident();
-	if (!P.ident_known)
-		return COFFER_ETRANSIENT; /* the cluster does not answer: nothing can be published */
+	if (!P.ident_known) {
+		/* The cluster does not answer: nothing can be published; idle if nothing waits
+		 * (a drain at exit then ends at once). */
+		long waiting = -1;
+		db_select(P.db, "SELECT COUNT(*) FROM (SELECT 1 FROM coffer_outbox LIMIT 1) w",
+		          COFFER_NOARGS, count_left, &waiting);
+		return waiting == 0 ? 0 : COFFER_ETRANSIENT;
+	}
 	char tag[sizeof P.ident];
 	snprintf(tag, sizeof tag, "%s", P.ident);
 	bool retain = retaining(tag);
