@@ -33,7 +33,7 @@ KEYS=12
 N=240
 
 # The burst: PUT i on key (i mod KEYS) + 1, kcat -K TAB lines, in segments of
-# 16 lines sent by one kcat each; the last HOLD segments only after
+# 16 lines sent by one kcat each, 0.1 s apart; the last HOLD segments only after
 # $IT_W/release, and none once $IT_W/stop exists: the kill falls inside the
 # burst, and no kcat is left running after it.
 SEG=16 HOLD=3
@@ -93,6 +93,7 @@ burst() {
 			((s == NSEG - HOLD)) && while [[ ! -e $IT_W/release ]]; do sleep 0.05; done
 			[[ -e $IT_W/stop ]] && break
 			produce "$1" "$(printf '%s/seg.%02d' "$IT_W" "$s")"
+			sleep 0.1 # pacing only: the kill is decided by conditions, not by time
 		done
 	) &
 	SENDER=$!
