@@ -71,6 +71,8 @@ struct opts {
 	unsigned max_message_bytes;
 	unsigned stall_warn_ms;
 	bool db_port_given;
+	long long retention_rows;      /* outbox.embedded_retention_rows */
+	long long retention_ms;        /* outbox.embedded_retention_ms */
 	const char *http_listen;       /* NULL = off */
 	unsigned http_threads;
 	unsigned http_conns;
@@ -128,6 +130,14 @@ static void usage(FILE *out)
 	        "  --list-plugins            load and describe every plugin, then exit\n"
 	        "  --set PLUGIN.KEY=VALUE    plugin setting (also env COFFER_<PLUGIN>_<KEY>)\n"
 	        "  --keep-plugins            do not dlclose at exit (for leak checkers)\n"
+	        "Outbox on the embedded Kafka (docs/embedded-kafka.md \"The embedded Kafka's own death\"):\n"
+	        "  --set outbox.embedded_retention_rows=N  keep at most N rows the embedded cluster\n"
+	        "                            acknowledged, to publish them again to the next cluster\n"
+	        "                            if it dies (env COFFER_OUTBOX_EMBEDDED_RETENTION_ROWS,\n"
+	        "                            default 100000; 0 = delete at once)\n"
+	        "  --set outbox.embedded_retention_ms=MS   ... for at most MS (env\n"
+	        "                            COFFER_OUTBOX_EMBEDDED_RETENTION_MS, default 600000;\n"
+	        "                            0 = delete at once); a real cluster's are deleted at once\n"
 	        "HTTP (REST API):\n"
 	        "  --http-listen ADDR:PORT   listen here; off = no HTTP server; [V6]:PORT; port 0 = any\n"
 	        "                            (env REST_PORT gives the port; default 127.0.0.1:8080)\n"
@@ -735,6 +745,23 @@ static int teardown(const struct opts *o, int status)
 	return status;
 }
 
+/* A host setting given with --set (or its environment variable) that takes a
+ * number from 0 to 10^12: a wrong one is a configuration error (exit 78). */
+static int number_setting(const char *full, long long def, long long *out)
+{
+	char env[128];
+	const char *v = reg_setting(full, env, sizeof env);
+	*out = def;
+	if (v == NULL)
+		return 0;
+	if (!opt_parse_ll(v, 0, 1000000000000LL, out)) {
+		fprintf(stderr, "cofferd: bad setting %s (--set or %s) value '%s': want an integer from "
+		        "0 to 1000000000000\n", full, env, v);
+		return COFFER_EX_CONFIG;
+	}
+	return 0;
+}
+
 /* A start-up step gave up. When it gave up because SIGTERM/SIGINT arrived while it
  * waited (for the database, for the Kafka cluster), that is an orderly stop: nothing
  * was consumed yet, so there is nothing to finish, and the exit status is 0. */
@@ -794,6 +821,9 @@ int main(int argc, char **argv)
 		return COFFER_EX_CONFIG;
 	}
 	log_set_format((enum log_format)fmt);
+	if (number_setting("outbox.embedded_retention_rows", 100000, &o.retention_rows) ||
+	    number_setting("outbox.embedded_retention_ms", 600000, &o.retention_ms))
+		return COFFER_EX_CONFIG;
 	if (o.db.bad && !o.db_port_given) {
 		unsigned port;
 		opt_env_uint("DB_PORT", 3306, 1, 65535, &port); /* prints the line naming it */
@@ -914,7 +944,10 @@ int main(int argc, char **argv)
 	}
 	struct outbox_cfg ocfg = {.db = o.db, .producer_conf = pconf, .stopping = &stopping,
 	                          .drain_timeout_ms = o.drain_timeout_ms,
-	                          .max_message_bytes = o.max_message_bytes};
+	                          .max_message_bytes = o.max_message_bytes,
+	                          .embedded_id = o.embedded ? embedded_cluster_id() : NULL,
+	                          .retention_rows = o.retention_rows,
+	                          .retention_ms = o.retention_ms};
 	struct tasks_cfg tcfg = {.db = o.db, .stopping = &stopping,
 	                         .features_refresh_ms = o.features_refresh_ms,
 	                         .features_default = o.features_default,

@@ -6,7 +6,35 @@
  * holder of the MySQL named lock "coffer_outbox") reads the table in id order,
  * produces with an idempotent producer, waits for the acknowledgements and
  * deletes what was delivered. A crash between acknowledgement and delete
- * publishes again; consumers de-duplicate on EVENT_ID. */
+ * publishes again; consumers de-duplicate on EVENT_ID.
+ *
+ * The embedded Kafka (librdkafka's mock cluster, host/embedded.c) lives in the
+ * memory of the cofferd that hosts it: what it acknowledged dies with that
+ * process, read by a consumer or not. So when the cluster the publisher produces
+ * to is an embedded one, an acknowledged row is not deleted but moved to
+ * coffer_outbox_delivered, tagged with the identity of the cluster instance that
+ * acknowledged it ("embedded-<uuid>", new at every start of a host, published by
+ * the host on its __coffer_cluster_id topic), and kept for a window
+ * (--set outbox.embedded_retention_rows / _ms). A row tagged with another
+ * instance than the current one was acknowledged by a cluster that is gone: the
+ * publisher produces it again (same id, EVENT_ID, key, headers; the partitioner
+ * maps the key to the same partition) merged in id order with the pending rows,
+ * so it goes out before every newer event and per key order holds; then it is
+ * tagged with the current instance and follows the window. Rows tagged with the
+ * current instance are pruned by the window (chunked DELETEs, at most once a
+ * second).
+ *
+ * Which instance is current: the publisher of the cofferd that hosts the
+ * cluster knows it (embedded_cluster_id). Any other publisher (the lock holder
+ * of a group whose host is another process, on --bootstrap-servers) reads it
+ * from the cluster it produces to: librdkafka's mock names itself mockCluster...
+ * and the host's id is on __coffer_cluster_id; read at the start, then again
+ * every second and after any failed delivery. A round is tagged with the
+ * identity read before it; when the cluster was replaced in between, the rows
+ * acknowledged by the new one carry the old tag and are published once more when
+ * the change is seen: a duplicate (EVENT_ID dedups), never a loss. A real
+ * cluster replicates what it acknowledged: its rows are deleted at once, as
+ * before. */
 #include "outbox.h"
 
 #include <stdatomic.h>
@@ -20,6 +48,7 @@
 #include <coffer/err.h>
 
 #include "kafka.h"
+#include "embedded.h"
 #include "log.h"
 #include "metrics.h"
 #include "util.h"
@@ -120,7 +149,18 @@ static int encode_event(const struct coffer_txn *t, const struct txn_event *e, s
 
 static char insert_sqls[INSERT_CHUNK + 1][1024];
 static char delete_sqlbuf[512];
+/* The embedded cluster's rows: move to coffer_outbox_delivered, tag again, delete there. */
+static char move_sqlbuf[1024], retag_sqlbuf[512], delete_delivered_sqlbuf[512];
 static pthread_once_t sql_once = PTHREAD_ONCE_INIT;
+
+/* @p prefix, then "(?,?,...)" with DELETE_CHUNK marks, then @p suffix. */
+static void in_list_sql(char *buf, size_t cap, const char *prefix, const char *suffix)
+{
+	int n = snprintf(buf, cap, "%s(", prefix);
+	for (int i = 0; i < DELETE_CHUNK; i++)
+		n += snprintf(buf + n, cap - (size_t)n, "%s?", i ? "," : "");
+	snprintf(buf + n, cap - (size_t)n, ")%s", suffix);
+}
 
 /* Multi-row INSERT for 1..INSERT_CHUNK rows and the chunked DELETE, built once. */
 static void build_sql(void)
@@ -133,10 +173,18 @@ static void build_sql(void)
 			n += snprintf(insert_sqls[k] + n, sizeof insert_sqls[k] - (size_t)n,
 			              "%s(?,?,?,?,?,?,?)", i ? "," : "");
 	}
-	int n = snprintf(delete_sqlbuf, sizeof delete_sqlbuf, "DELETE FROM coffer_outbox WHERE id IN (");
-	for (int i = 0; i < DELETE_CHUNK; i++)
-		n += snprintf(delete_sqlbuf + n, sizeof delete_sqlbuf - (size_t)n, "%s?", i ? "," : "");
-	snprintf(delete_sqlbuf + n, sizeof delete_sqlbuf - (size_t)n, ")");
+	in_list_sql(delete_sqlbuf, sizeof delete_sqlbuf, "DELETE FROM coffer_outbox WHERE id IN ", "");
+	in_list_sql(move_sqlbuf, sizeof move_sqlbuf,
+	            "INSERT INTO coffer_outbox_delivered (id, event_id, tenant_id, topic, msg_key, "
+	            "headers, payload, created_at, cluster_id, delivered_at) SELECT id, event_id, "
+	            "tenant_id, topic, msg_key, headers, payload, created_at, ?, ? FROM coffer_outbox "
+	            "WHERE id IN ",
+	            " ON DUPLICATE KEY UPDATE cluster_id = VALUES(cluster_id), "
+	            "delivered_at = VALUES(delivered_at)");
+	in_list_sql(retag_sqlbuf, sizeof retag_sqlbuf,
+	            "UPDATE coffer_outbox_delivered SET cluster_id = ?, delivered_at = ? WHERE id IN ", "");
+	in_list_sql(delete_delivered_sqlbuf, sizeof delete_delivered_sqlbuf,
+	            "DELETE FROM coffer_outbox_delivered WHERE id IN ", "");
 }
 
 static const char *insert_sql(size_t rows)
@@ -149,6 +197,24 @@ static const char *delete_sql(void)
 {
 	pthread_once(&sql_once, build_sql);
 	return delete_sqlbuf;
+}
+
+static const char *move_sql(void)
+{
+	pthread_once(&sql_once, build_sql);
+	return move_sqlbuf;
+}
+
+static const char *retag_sql(void)
+{
+	pthread_once(&sql_once, build_sql);
+	return retag_sqlbuf;
+}
+
+static const char *delete_delivered_sql(void)
+{
+	pthread_once(&sql_once, build_sql);
+	return delete_delivered_sqlbuf;
 }
 
 /* One encoded outbox row waiting in a stage. */
@@ -347,6 +413,7 @@ int outbox_write_dead_letter(struct db_conn *db, const rd_kafka_message_t *m,
 
 struct row {
 	uint64_t id;
+	bool replay;      /* read from coffer_outbox_delivered: delivered to a cluster that is gone */
 	bool done;
 	bool failed;
 	bool too_large;   /* the producer or the broker refused it as too large: permanent */
@@ -381,6 +448,14 @@ static struct {
 	atomic_bool stop;              /* set by outbox_join, after every writer stopped */
 	int64_t deadline_ms;             /* while stopping: give up publishing after this */
 	rd_kafka_conf_t *conf;           /* a copy, to recreate the producer after a fatal error */
+	/* The embedded cluster's death (the comment at the top). */
+	char ident[128];                 /* the current cluster instance; "" = a real cluster */
+	bool ident_known;                /* ident was read (or is fixed: we host the cluster) */
+	bool ident_fixed;
+	int64_t ident_next_ms;           /* read it again from then */
+	bool replay;                     /* rows of other instances may wait */
+	rd_kafka_t *idc;                 /* a consumer that reads __coffer_cluster_id */
+	int64_t prune_next_ms;
 } P = {.lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER};
 
 void outbox_kick(void)
@@ -491,7 +566,8 @@ static int produce_row(void *ud, const struct coffer_row *row)
 	if (P.nrows == BATCH)
 		return 1;
 	struct row *r = &P.rows[P.nrows++];
-	*r = (struct row){.id = coffer_val_u64(&row->col[0])};
+	*r = (struct row){.id = coffer_val_u64(&row->col[0]),
+	                  .replay = row->ncols > 5 && coffer_val_i64(&row->col[5]) != 0};
 	char topic[256];
 	snprintf(topic, sizeof topic, "%.*s", (int)row->col[1].v.s.n, row->col[1].v.s.p);
 	const struct coffer_val *key = &row->col[2], *hdr = &row->col[3], *pl = &row->col[4];
@@ -528,22 +604,67 @@ static int produce_row(void *ud, const struct coffer_row *row)
 	return 0;
 }
 
-/* Delete the delivered rows; padding repeats an id, which is harmless. */
-static int delete_delivered(void)
+/* What a row of the round becomes (the comment at the top). */
+enum settle { S_KEEP, S_DELETE, S_MOVE, S_RETAG, S_DELETE_REPLAYED };
+
+static enum settle settle_of(const struct row *r, bool retain)
 {
-	struct coffer_val args[DELETE_CHUNK];
+	if (r->gave_up)
+		return r->replay ? S_DELETE_REPLAYED : S_DELETE;
+	if (!r->done)
+		return S_KEEP;
+	if (r->replay)
+		return S_RETAG; /* only read while retaining */
+	return retain ? S_MOVE : S_DELETE;
+}
+
+/* Run @p sql for the rows whose settle is @p what, DELETE_CHUNK ids at a time after
+ * @p nlead leading arguments; padding repeats an id, which is harmless. */
+static int settle_rows(const char *sql, enum settle what, bool retain,
+                       const struct coffer_val *lead, size_t nlead)
+{
+	struct coffer_val args[2 + DELETE_CHUNK];
+	for (size_t j = 0; j < nlead; j++)
+		args[j] = lead[j];
+	struct coffer_val *ids = args + nlead;
 	size_t k = 0;
 	int rc = 0;
 	for (size_t i = 0; i <= P.nrows && rc == 0; i++) {
-		if (i < P.nrows && (P.rows[i].done || P.rows[i].gave_up))
-			args[k++] = COFFER_U(P.rows[i].id);
+		if (i < P.nrows && settle_of(&P.rows[i], retain) == what)
+			ids[k++] = COFFER_U(P.rows[i].id);
 		if (k == DELETE_CHUNK || (i == P.nrows && k > 0)) {
 			for (size_t j = k; j < DELETE_CHUNK; j++)
-				args[j] = args[0];
-			rc = db_exec(P.db, delete_sql(), args, DELETE_CHUNK, NULL);
+				ids[j] = ids[0];
+			rc = db_exec(P.db, sql, args, nlead + DELETE_CHUNK, NULL);
 			k = 0;
 		}
 	}
+	return rc;
+}
+
+/* Delete what a real cluster acknowledged; keep what an embedded one did, tagged
+ * with @p tag (the instance the round was produced to). One transaction, so a
+ * row is in exactly one of the two tables. */
+static int settle_round(const char *tag, bool retain)
+{
+	if (!retain)
+		return settle_rows(delete_sql(), S_DELETE, false, NULL, 0);
+	struct coffer_val lead[2] = {COFFER_S(tag), COFFER_T(cu_now_us())};
+	int rc = db_begin(P.db);
+	if (rc == 0)
+		rc = settle_rows(move_sql(), S_MOVE, true, lead, 2);
+	if (rc == 0)
+		rc = settle_rows(delete_sql(), S_MOVE, true, NULL, 0);
+	if (rc == 0)
+		rc = settle_rows(delete_sql(), S_DELETE, true, NULL, 0);
+	if (rc == 0)
+		rc = settle_rows(retag_sql(), S_RETAG, true, lead, 2);
+	if (rc == 0)
+		rc = settle_rows(delete_delivered_sql(), S_DELETE_REPLAYED, true, NULL, 0);
+	if (rc == 0)
+		rc = db_commit(P.db);
+	else if (db_connected(P.db))
+		db_rollback(P.db);
 	return rc;
 }
 
@@ -574,6 +695,7 @@ static void renew_producer_if_fatal(void)
 	if (rd_kafka_fatal_error(P.rk, err, sizeof err) == RD_KAFKA_RESP_ERR_NO_ERROR)
 		return;
 	LOG_ERR("producer fatal error=\"%s\": creating a new producer", err);
+	P.ident_next_ms = 0; /* e.g. a new embedded cluster that does not know our producer id */
 	rd_kafka_purge(P.rk, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
 	rd_kafka_poll(P.rk, 0);
 	rd_kafka_destroy(P.rk);
@@ -584,6 +706,168 @@ static void renew_producer_if_fatal(void)
 		abort();
 	}
 }
+
+/* ---- the embedded cluster's instance (the comment at the top) ---- */
+
+/* Whether rows acknowledged now are kept: an embedded cluster, a window. */
+static bool retaining(const char *tag)
+{
+	return tag[0] != '\0' && P.cfg.retention_rows > 0 && P.cfg.retention_ms > 0;
+}
+
+/* Read the host's id from __coffer_cluster_id of the cluster at our bootstrap
+ * list. 0 found, 1 the topic is empty or missing, -1 not known now. */
+static int read_id_topic(char *out, size_t cap)
+{
+	char err[512];
+	if (P.idc == NULL) {
+		char bs[1024];
+		size_t n = sizeof bs;
+		if (rd_kafka_conf_get(P.conf, "bootstrap.servers", bs, &n) != RD_KAFKA_CONF_OK)
+			return -1;
+		rd_kafka_conf_t *c = rd_kafka_conf_new();
+		/* assign() only: the group is never joined (librdkafka still wants one). */
+		const char *kv[][2] = {{"bootstrap.servers", bs},
+		                       {"group.id", "coffer-outbox-cluster-id"},
+		                       {"enable.auto.commit", "false"},
+		                       {"enable.partition.eof", "true"},
+		                       {"reconnect.backoff.max.ms", "500"},
+		                       {"log_level", "3"}};
+		for (size_t i = 0; i < sizeof kv / sizeof kv[0]; i++)
+			rd_kafka_conf_set(c, kv[i][0], kv[i][1], err, sizeof err);
+		P.idc = cu_kafka_new(RD_KAFKA_CONSUMER, c, log_kafka_cb, err, sizeof err);
+		if (P.idc == NULL) {
+			LOG_WRN("outbox: cannot create a consumer to read %s error=\"%s\"",
+			        EMBEDDED_ID_TOPIC, err);
+			rd_kafka_conf_destroy(c);
+			return -1;
+		}
+	}
+	rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(1);
+	rd_kafka_topic_partition_list_add(l, EMBEDDED_ID_TOPIC, 0)->offset = RD_KAFKA_OFFSET_BEGINNING;
+	int rc = -1;
+	if (rd_kafka_assign(P.idc, l) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+		for (int i = 0; i < 20 && rc < 0; i++) {
+			rd_kafka_message_t *m = rd_kafka_consumer_poll(P.idc, 100);
+			if (m == NULL)
+				continue;
+			if (!m->err && m->len > 0 && m->len < cap) {
+				memcpy(out, m->payload, m->len);
+				out[m->len] = '\0';
+				rc = 0;
+			} else if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF ||
+			           m->err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART ||
+			           m->err == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC) {
+				rc = 1;
+			}
+			rd_kafka_message_destroy(m);
+		}
+		rd_kafka_assign(P.idc, NULL);
+	}
+	rd_kafka_topic_partition_list_destroy(l);
+	return rc;
+}
+
+/* The instance the producer reaches now: "" for a real cluster. 0, or -1 when the
+ * cluster cannot be asked now. */
+static int read_ident(char *out, size_t cap)
+{
+	char *cid = rd_kafka_clusterid(P.rk, 1000);
+	if (cid == NULL)
+		return -1;
+	int rc = 0;
+	if (strncmp(cid, "mockCluster", 11) != 0) {
+		out[0] = '\0';
+	} else {
+		rc = read_id_topic(out, cap);
+		if (rc == 1) {
+			/* A mock cluster no cofferd started: its own id, which may repeat. */
+			static bool warned;
+			if (!warned)
+				LOG_WRN("outbox: a mock cluster without %s: its id may repeat across runs, "
+				        "so events it acknowledged may not be published again after its death",
+				        EMBEDDED_ID_TOPIC);
+			warned = true;
+			snprintf(out, cap, "%s", cid);
+			rc = 0;
+		}
+	}
+	rd_kafka_mem_free(P.rk, cid);
+	return rc;
+}
+
+/* Learn the current instance: fixed when we host it, else read from the cluster
+ * at the start, every second and after a failed delivery (ident_next_ms = 0). */
+static void refresh_ident(void)
+{
+	if (P.ident_fixed || (P.ident_known && mono_ms() < P.ident_next_ms))
+		return;
+	char id[sizeof P.ident];
+	int rc = read_ident(id, sizeof id);
+	P.ident_next_ms = mono_ms() + 1000;
+	if (rc != 0)
+		return; /* not known now: keep what we had */
+	if (P.ident_known && strcmp(id, P.ident) == 0)
+		return;
+	snprintf(P.ident, sizeof P.ident, "%s", id);
+	P.ident_known = true;
+	P.replay = true;
+	LOG_INF("event=outbox_cluster cluster_id=%s embedded=%s retention_rows=%lld retention_ms=%lld",
+	        id[0] ? id : "-", id[0] ? "yes" : "no", (long long)P.cfg.retention_rows,
+	        (long long)P.cfg.retention_ms);
+}
+
+/* Rows delivered to other instances than @p tag: how many (-1 on error). */
+static long count_replay(const char *tag)
+{
+	long n = -1;
+	if (db_select(P.db, "SELECT COUNT(*) FROM coffer_outbox_delivered WHERE cluster_id <> ?",
+	              COFFER_ARGS(COFFER_S(tag)), count_left, &n) != 0)
+		return -1;
+	return n;
+}
+
+static int read_edge(void *ud, const struct coffer_row *row)
+{
+	*(uint64_t *)ud = coffer_val_u64(&row->col[0]);
+	return 0;
+}
+
+#define PRUNE_CHUNK 1000
+#define PRUNE_CHUNKS 20
+
+/* The window, at most once a second: rows of the current instance older than
+ * retention_ms, or beyond the newest retention_rows, in chunks of PRUNE_CHUNK
+ * (at most PRUNE_CHUNKS of each a time; the rest next second). */
+static void prune(const char *tag)
+{
+	if (!retaining(tag) || mono_ms() < P.prune_next_ms || !db_connected(P.db))
+		return;
+	P.prune_next_ms = mono_ms() + 1000;
+	struct coffer_exec_result res = {0};
+	int64_t cutoff = cu_now_us() - P.cfg.retention_ms * 1000;
+	for (int i = 0; i < PRUNE_CHUNKS; i++) {
+		if (db_exec(P.db, "DELETE FROM coffer_outbox_delivered WHERE cluster_id = ? AND "
+		                  "delivered_at < ? ORDER BY delivered_at LIMIT 1000",
+		            COFFER_ARGS(COFFER_S(tag), COFFER_T(cutoff)), &res) != 0 ||
+		    res.affected < PRUNE_CHUNK)
+			break;
+	}
+	uint64_t edge = 0;
+	if (db_select(P.db, "SELECT id FROM coffer_outbox_delivered WHERE cluster_id = ? "
+	                    "ORDER BY id DESC LIMIT 1 OFFSET ?",
+	              COFFER_ARGS(COFFER_S(tag), COFFER_I(P.cfg.retention_rows)), read_edge, &edge) != 0 ||
+	    edge == 0)
+		return;
+	for (int i = 0; i < PRUNE_CHUNKS; i++) {
+		if (db_exec(P.db, "DELETE FROM coffer_outbox_delivered WHERE cluster_id = ? AND id <= ? "
+		                  "ORDER BY id LIMIT 1000",
+		            COFFER_ARGS(COFFER_S(tag), COFFER_U(edge)), &res) != 0 ||
+		    res.affected < PRUNE_CHUNK)
+			break;
+	}
+}
+/* ---- end of the embedded cluster's instance ---- */
 
 /* One round: returns rows published, 0 when idle, < 0 on error. */
 static int publish_round(void)
@@ -602,18 +886,57 @@ static int publish_round(void)
 		if (!ok)
 			return 0; /* another cofferd publishes */
 		P.have_lock = true;
+		P.replay = true; /* another publisher may have left rows of a dead instance */
 		LOG_INF("event=publisher_active");
 	}
+	refresh_ident();
+	if (!P.ident_known) {
+		/* The cluster does not answer: nothing can be published; idle if nothing waits
+		 * (a drain at exit then ends at once). */
+		long waiting = -1;
+		db_select(P.db, "SELECT COUNT(*) FROM (SELECT 1 FROM coffer_outbox LIMIT 1) w",
+		          COFFER_NOARGS, count_left, &waiting);
+		return waiting == 0 ? 0 : COFFER_ETRANSIENT;
+	}
+	char tag[sizeof P.ident];
+	snprintf(tag, sizeof tag, "%s", P.ident);
+	bool retain = retaining(tag);
+	prune(tag);
+	if (P.replay && retain) {
+		long n = count_replay(tag);
+		if (n == 0)
+			P.replay = false;
+		else if (n > 0)
+			LOG_INF("event=outbox_republish rows=%ld cluster_id=%s: delivered to an embedded "
+			        "cluster that is gone, published again before newer events",
+			        n, tag);
+	}
+	bool replaying = P.replay && retain;
 	P.nrows = 0;
 	struct produce_ctx pc = {0};
-	int rc = db_select(P.db,
-	                   "SELECT id, topic, msg_key, headers, payload FROM coffer_outbox "
-	                   "ORDER BY id LIMIT 500",
-	                   COFFER_NOARGS, produce_row, &pc);
+	int rc = replaying
+		? db_select(P.db,
+		            "(SELECT id, topic, msg_key, headers, payload, 0 AS src FROM coffer_outbox "
+		            "ORDER BY id LIMIT 500) UNION ALL (SELECT id, topic, msg_key, headers, "
+		            "payload, 1 FROM coffer_outbox_delivered WHERE cluster_id <> ? ORDER BY id "
+		            "LIMIT 500) ORDER BY id LIMIT 500",
+		            COFFER_ARGS(COFFER_S(tag)), produce_row, &pc)
+		: db_select(P.db,
+		            "SELECT id, topic, msg_key, headers, payload, 0 FROM coffer_outbox "
+		            "ORDER BY id LIMIT 500",
+		            COFFER_NOARGS, produce_row, &pc);
 	if (rc != 0 && rc != COFFER_ESTOP) {
 		if (!db_connected(P.db))
 			P.have_lock = false;
 		/* Wait for what was produced before giving up the round. */
+	}
+	if (replaying && rc == 0 && P.nrows < BATCH) {
+		/* Nothing of another instance was among the first rows of both tables: done. */
+		bool any = false;
+		for (size_t i = 0; i < P.nrows; i++)
+			any |= P.rows[i].replay;
+		if (!any)
+			P.replay = false;
 	}
 	while (P.outstanding > 0 && !(P.stop && mono_ms() > P.deadline_ms))
 		rd_kafka_poll(P.rk, 50);
@@ -623,8 +946,11 @@ static int publish_round(void)
 		if (!P.rows[i].too_large)
 			continue;
 		stubs = true;
-		if (db_select(P.db, "SELECT topic, msg_key, headers, payload FROM coffer_outbox "
-		                    "WHERE id = ?",
+		if (db_select(P.db, P.rows[i].replay
+		                        ? "SELECT topic, msg_key, headers, payload FROM "
+		                          "coffer_outbox_delivered WHERE id = ?"
+		                        : "SELECT topic, msg_key, headers, payload FROM coffer_outbox "
+		                          "WHERE id = ?",
 		              COFFER_ARGS(COFFER_U(P.rows[i].id)), stub_row, &P.rows[i]) != 0)
 			P.rows[i].failed = true;
 	}
@@ -632,7 +958,7 @@ static int publish_round(void)
 		rd_kafka_poll(P.rk, 50);
 	if (P.nrows == 0)
 		return 0;
-	int drc = delete_delivered();
+	int drc = settle_round(tag, retain);
 	if (drc != 0) {
 		if (!db_connected(P.db))
 			P.have_lock = false;
@@ -641,8 +967,10 @@ static int publish_round(void)
 	size_t failed = 0;
 	for (size_t i = 0; i < P.nrows; i++)
 		failed += !P.rows[i].done && !P.rows[i].gave_up;
-	if (failed)
+	if (failed) {
+		P.ident_next_ms = 0; /* the cluster may have been replaced: ask again */
 		return COFFER_ETRANSIENT;
+	}
 	return (int)P.nrows;
 }
 
@@ -734,6 +1062,13 @@ static void *publisher_main(void *arg)
 int outbox_start(const struct outbox_cfg *cfg)
 {
 	P.cfg = *cfg;
+	if (cfg->embedded_id) {
+		snprintf(P.ident, sizeof P.ident, "%s", cfg->embedded_id);
+		P.ident_known = P.ident_fixed = true;
+		LOG_INF("event=outbox_cluster cluster_id=%s embedded=yes host=yes retention_rows=%lld "
+		        "retention_ms=%lld",
+		        P.ident, (long long)cfg->retention_rows, (long long)cfg->retention_ms);
+	}
 	if (cfg->max_message_bytes)
 		dl_limit = cfg->max_message_bytes;
 	char err[512];
@@ -763,6 +1098,10 @@ long outbox_join(void)
 		outbox_kick();
 		pthread_join(P.thread, NULL);
 		P.started = false;
+	}
+	if (P.idc) {
+		rd_kafka_destroy_flags(P.idc, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
+		P.idc = NULL;
 	}
 	if (P.rk)
 		rd_kafka_destroy(P.rk);

@@ -57,6 +57,10 @@ struct outbox_cfg {
 	const atomic_bool *stopping;    /* drain what is left, then return */
 	unsigned drain_timeout_ms;        /* after stopping, give up after this */
 	unsigned max_message_bytes;       /* dead-letter copies fit in this; 0 = 1 MiB */
+	/* The embedded Kafka's own death (host/outbox.c, docs/embedded-kafka.md): */
+	const char *embedded_id;          /* this process hosts the embedded cluster: its id */
+	long long retention_rows;         /* keep at most this many rows it acknowledged */
+	long long retention_ms;           /* for at most this long; either 0 = delete at once */
 };
 
 /* Start the publisher thread. cfg->producer_conf is the outbox's from now on, also

@@ -157,6 +157,10 @@ int reg_on_http(coffer_ctx *ctx, const char *method, const char *pattern, coffer
 int reg_emits(coffer_ctx *ctx, const char *topic_var);
 const void *reg_lookup(coffer_ctx *ctx, const char *name, unsigned min_version);
 const char *reg_config(coffer_ctx *ctx, const char *key, const char *def);
+/* The setting @p full ("outbox.embedded_retention_rows"): --set, else the
+ * environment variable COFFER_<FULL> (dots as '_', upper case; written to @p env),
+ * else NULL. */
+const char *reg_setting(const char *full, char *env, size_t cap);
 int64_t reg_config_int(coffer_ctx *ctx, const char *key, int64_t def);
 int64_t txn_h_now(coffer_txn *txn);
 int txn_h_sql_exec(coffer_txn *txn, const char *sql, const struct coffer_val *args, size_t nargs,

@@ -99,21 +99,25 @@ bool reg_enabled(const char *plugin, const char *tenant)
 	return enabled_fn ? enabled_fn(plugin, tenant) : true;
 }
 
-const char *reg_config(coffer_ctx *ctx, const char *key, const char *def)
+const char *reg_setting(const char *full, char *env, size_t cap)
 {
-	const char *plugin = ctx ? reg_pname(ctx->p) : "host";
-	char full[256];
-	snprintf(full, sizeof full, "%s.%s", plugin, key);
+	size_t j = 0;
+	j += (size_t)snprintf(env, cap, "COFFER_");
+	for (const char *s = full; *s && j + 1 < cap; s++)
+		env[j++] = *s == '.' ? '_' : (char)toupper((unsigned char)*s);
+	env[j] = '\0';
 	for (size_t i = 0; i < nsettings; i++)
 		if (strcmp(settings[i].k, full) == 0)
 			return settings[i].v;
-	char env[256];
-	size_t j = 0;
-	j += (size_t)snprintf(env, sizeof env, "COFFER_");
-	for (const char *s = full; *s && j + 1 < sizeof env; s++)
-		env[j++] = *s == '.' ? '_' : (char)toupper((unsigned char)*s);
-	env[j] = '\0';
-	const char *v = getenv(env);
+	return getenv(env);
+}
+
+const char *reg_config(coffer_ctx *ctx, const char *key, const char *def)
+{
+	const char *plugin = ctx ? reg_pname(ctx->p) : "host";
+	char full[256], env[256];
+	snprintf(full, sizeof full, "%s.%s", plugin, key);
+	const char *v = reg_setting(full, env, sizeof env);
 	return v ? v : def;
 }
 

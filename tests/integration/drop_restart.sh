@@ -5,7 +5,9 @@
 # with statistics, a meso drop reserved by character 55 with petSlot 1: meso,
 # so that no inventory answers the reservation) and is stopped with SIGTERM:
 # status 0, no EXPIRED at shutdown, the rows unchanged in drop_drops. cofferd b
-# starts on the same database with a new embedded Kafka:
+# starts on the same database with a new embedded Kafka, and publishes a's 4
+# events there again first (a's cluster died with it: docs/embedded-kafka.md
+# "The embedded Kafka's own death"); the checks of b's events leave those out:
 # * new drops get the next ids of the persisted sequence (1000000004, 5), not
 #   the ids of drops still lying on the map;
 # * with the sequence moved to 1999999999: 2000000000, then the wrap-around
@@ -45,7 +47,10 @@ check_eq "with drop 3 RESERVED by 55, petSlot 1" \
 check_eq "the sequence is persisted" "$(sql "SELECT last_id FROM drop_id_sequence WHERE tenant_id = '$T'")" 1000000003
 
 drop_start b "${SETS[@]}"
-check_eq "b's new Kafka has no drop events yet" "$(watch_end EVENT_TOPIC_DROP_STATUS | wc -l)" 0
+A_IDS=$(jq -s -c 'map(.headers.EVENT_ID) | sort' "$IT_W/a_events")
+check "b's new Kafka gets a's 4 drop events again" wait_until 10 '[[ $(watch_end EVENT_TOPIC_DROP_STATUS | wc -l) == 4 ]]'
+check_eq "with their EVENT_IDs, and no other drop event yet" \
+	"$(watch_end EVENT_TOPIC_DROP_STATUS | jq -s -c 'map(.headers.EVENT_ID) | sort')" "$A_IDS"
 drop_cmd SPAWN "{\"transactionId\":\"$(uuid)\",$MAP,\"body\":{\"itemId\":2000001,\"quantity\":1,\"dropperId\":6}}"
 drop_cmd SPAWN "{\"transactionId\":\"$(uuid)\",$MAP,\"body\":{\"itemId\":2000002,\"quantity\":1,\"dropperId\":6}}"
 check "two new drops" wait_until 10 '[[ $(sql "SELECT COUNT(*) FROM drop_drops") == 5 ]]'
@@ -77,7 +82,8 @@ check "the two other old drops expire in b" \
 # Their EXPIRED events commit with the deletions: once the outbox is empty,
 # all of b's events are on its topic.
 check "b's outbox is published" wait_outbox_empty
-watch_end EVENT_TOPIC_DROP_STATUS >"$IT_W/b_events"
+watch_end EVENT_TOPIC_DROP_STATUS | jq -c --argjson a "$A_IDS" 'select(.headers.EVENT_ID as $e | $a | index($e) | not)' \
+	>"$IT_W/b_events"
 check_eq "b: 4 CREATED, PICKED_UP of 3, EXPIRED of 1 and 2 (no other EXPIRED)" \
 	"$(jq -s -c 'map(select(.value.type != "CREATED") | [.value.type, .value.dropId]) | sort' "$IT_W/b_events")" \
 	'[["EXPIRED",1000000001],["EXPIRED",1000000002],["PICKED_UP",1000000003]]'

@@ -54,6 +54,10 @@ ff_case stall_warn "bad --stall-warn-ms value 'soon'" -- "${BASE[@]}" --stall-wa
 ff_case embedded_port "bad --embedded-kafka port value 'x'" -- --embedded-kafka=x --plugin-dir "$PROBE_DIR"
 ff_case http_threads "bad --http-threads value '0': out of range" -- "${BASE[@]}" --http-threads 0
 ff_case http_body "bad --http-max-body value '64k'" -- "${BASE[@]}" --http-max-body 64k
+ff_case outbox_rows "bad setting outbox.embedded_retention_rows \(--set or COFFER_OUTBOX_EMBEDDED_RETENTION_ROWS\) value 'many'" \
+	-- "${BASE[@]}" --set outbox.embedded_retention_rows=many
+ff_case outbox_ms "bad setting outbox.embedded_retention_ms \(--set or COFFER_OUTBOX_EMBEDDED_RETENTION_MS\) value '-1'" \
+	COFFER_OUTBOX_EMBEDDED_RETENTION_MS=-1 -- "${BASE[@]}"
 ff_case rest_port "REST_PORT takes a port number, not 'http'" REST_PORT=http -- "${BASE[@]}"
 ff_case log_format "bad --log-format value 'xml': want logfmt or json" -- "${BASE[@]}" --log-format xml
 ff_case log_format_env "bad environment variable LOG_FORMAT value 'text'" LOG_FORMAT=text -- "${BASE[@]}"
