@@ -907,8 +907,8 @@ static int publish_round(void)
 		if (n == 0)
 			P.replay = false;
 		else if (n > 0)
-			LOG_INF("event=outbox_republish rows=%ld cluster_id=%s: delivered to an embedded "
-			        "cluster that is gone, published again before newer events",
+			LOG_INF("event=outbox_republish rows=%ld cluster_id=%s msg=\"delivered to an "
+			        "embedded cluster that is gone, published again before newer events\"",
 			        n, tag);
 	}
 	bool replaying = P.replay && retain;

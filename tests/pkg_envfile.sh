@@ -33,11 +33,17 @@ for v in $(grep -ohE '\b(secure_getenv|getenv|env_or|opt_env_uint)\("[A-Za-z_][A
 	sed -E 's/.*\("//; s/"$//' | sort -u); do
 	want[$v]="literal"
 done
+# Host settings read through reg_setting (--set host-key=value or COFFER_KEY).
+for k in $(grep -ohE '\bnumber_setting\("[a-z_.]+"' $srcs | sed -E 's/.*\("//; s/"$//' | sort -u); do
+	v=COFFER_$(tr 'a-z.' 'A-Z_' <<<"$k")
+	want[$v]="host setting $k"
+done
 # Computed names: only the host's wrappers (the name is their argument) and the
 # two of host/settings.c (topic variables, plugin settings, both covered below).
 allowed=$'host/db.c:const char *v = getenv(name);\nhost/main.c:const char *v = getenv(name);
 host/opts.c:const char *v = getenv(name);\nhost/settings.c:const char *env = getenv(var);
-host/settings.c:const char *v = getenv(env);'
+host/settings.c:const char *v = getenv(env);
+host/settings.c:return getenv(env);'
 while IFS= read -r hit; do
 	[[ -z $hit ]] && continue
 	file=${hit%%:*} text=$(sed -E 's/^[^:]*:[0-9]+:[[:space:]]*//' <<<"$hit")
