@@ -18,6 +18,7 @@
 
 static struct plugin *plugins[MAX_PLUGINS];
 static size_t nplugins;
+static size_t load_entry; /* the search-path entry being loaded (reg_load_path) */
 
 /* ------------------------------------------------------------------ loading */
 
@@ -62,6 +63,12 @@ int reg_load_file(const char *path)
 	}
 	for (size_t i = 0; i < nplugins; i++) {
 		if (strcmp(plugins[i]->desc->name, d->name) == 0) {
+			if (plugins[i]->entry < load_entry) {
+				LOG_INF("event=plugin_shadowed plugin=%s file=%s by=%s", d->name, path,
+				        plugins[i]->path);
+				dlclose(dl);
+				return COFFER_EEXIST;
+			}
 			LOG_ERR("plugin refused file=%s plugin=%s error=\"already loaded from %s\"", path,
 			        d->name, plugins[i]->path);
 			dlclose(dl);
@@ -72,6 +79,7 @@ int reg_load_file(const char *path)
 	p->path = xstrdup(path);
 	p->dl = dl;
 	p->desc = d;
+	p->entry = load_entry;
 	p->ctx = xcalloc(1, sizeof *p->ctx);
 	p->ctx->p = p;
 	plugins[nplugins++] = p;
@@ -128,6 +136,24 @@ int reg_load_dir(const char *dir)
 	if (n == 0)
 		LOG_WRN("no plugins in the folder dir=%s", dir);
 	return loaded;
+}
+
+static bool is_so_file(const char *path)
+{
+	size_t l = strlen(path);
+	return l > 3 && strcmp(path + l - 3, ".so") == 0;
+}
+
+void reg_load_path(const char *const *entries, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		load_entry = i;
+		if (is_so_file(entries[i]))
+			reg_load_file(entries[i]); /* a single file is fine too */
+		else
+			reg_load_dir(entries[i]);
+	}
+	load_entry = 0;
 }
 
 /* ------------------------------------------------------------------ init order */

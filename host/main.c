@@ -37,8 +37,49 @@
 #include "sdnotify.h"
 #include "tasks.h"
 #include "util.h"
+#include "xalloc.h"
 
 static atomic_bool stopping;
+
+/* Where plugins (or migrations) are looked for, in order: the folders of the
+ * option (--plugin-dir, repeatable), then the entries of the environment variable
+ * (COFFER_PLUGIN_PATH=dir1:dir2) when it is set, else the default (the build tree's
+ * or the installed folder). The variable replaces the default; set but empty, only
+ * the options' folders remain. A folder a user named (option or variable) that
+ * does not exist stops cofferd (exit 78). */
+#define SEARCH_MAX 32
+struct search_path {
+	const char *dir[SEARCH_MAX + 1]; /* NULL-terminated */
+	const char *from[SEARCH_MAX];    /* the setting that named it; NULL = the default */
+	size_t n;
+	bool overflow;
+};
+
+static void path_add(struct search_path *sp, const char *dir, const char *from)
+{
+	if (sp->n == SEARCH_MAX) {
+		sp->overflow = true;
+		return;
+	}
+	sp->from[sp->n] = from;
+	sp->dir[sp->n++] = dir;
+	sp->dir[sp->n] = NULL;
+}
+
+/* Append the variable @p env's entries (':'-separated, empty ones skipped), or
+ * @p def when @p env is not set. */
+static void path_finish(struct search_path *sp, const char *env, const char *def)
+{
+	const char *v = getenv(env);
+	if (v == NULL) {
+		path_add(sp, def, NULL);
+		return;
+	}
+	char *copy = xstrdup(v); /* kept for the process's life: the entries point into it */
+	for (char *save = NULL, *t = strtok_r(copy, ":", &save); t; t = strtok_r(NULL, ":", &save))
+		path_add(sp, t, env);
+}
+
 static atomic_bool running;  /* the tasks thread exists: SIGHUP can reload */
 static sigset_t sigs;
 
@@ -51,10 +92,8 @@ struct opts {
 	const char *group_id;
 	unsigned workers;
 	unsigned batch;
-	const char *plugin_dirs[16];
-	size_t nplugin_dirs;
-	const char *sql_dirs[16];
-	size_t nsql_dirs;
+	struct search_path plugins; /* --plugin-dir..., then COFFER_PLUGIN_PATH or the default */
+	struct search_path sql;     /* --sql-dir..., then COFFER_SQL_PATH or the default */
 	bool list_plugins;
 	bool migrate_only;
 	bool embedded;
@@ -124,9 +163,19 @@ static void usage(FILE *out)
 	        "  --db-name NAME            env DB_NAME (default coffer)\n"
 	        "  --db-socket PATH          env DB_SOCKET (unix socket; overrides host/port)\n"
 	        "  --migrate-only            apply migrations (host, then plugins) and exit\n"
-	        "  --sql-dir DIR             migrations root, repeatable (default: build tree or %s)\n"
+	        "  --sql-dir DIR             also look for migrations in DIR, before the default\n"
+	        "                            (repeatable; the first folder holding a component's\n"
+	        "                            folder wins)\n"
+	        "  env COFFER_SQL_PATH       DIR:DIR... replaces the default migrations folder\n"
+	        "                            (default: build tree's sql/ or %s)\n"
 	        "Plugins:\n"
-	        "  --plugin-dir DIR          load plugins from DIR, repeatable (default: build tree or %s)\n"
+	        "  --plugin-dir DIR          also load plugins from DIR (a folder or one .so file),\n"
+	        "                            searched before the default (repeatable; a plugin\n"
+	        "                            name found in an earlier folder shadows later ones)\n"
+	        "  env COFFER_PLUGIN_PATH    DIR:DIR... replaces the default plugin folder (set but\n"
+	        "                            empty: only --plugin-dir; default: build tree or\n"
+	        "                            %s)\n"
+	        "  A folder named by an option or variable that does not exist stops cofferd (78).\n"
 	        "  --list-plugins            load and describe every plugin, then exit\n"
 	        "  --set PLUGIN.KEY=VALUE    plugin setting (also env COFFER_<PLUGIN>_<KEY>)\n"
 	        "  --keep-plugins            do not dlclose at exit (for leak checkers)\n"
@@ -366,14 +415,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		case O_DBNAME: o->db.name = optarg; break;
 		case O_DBSOCK: o->db.socket = optarg; break;
 		case O_MIGRATE: o->migrate_only = true; break;
-		case O_SQLDIR:
-			if (o->nsql_dirs < 15)
-				o->sql_dirs[o->nsql_dirs++] = optarg;
-			break;
-		case O_PLUGDIR:
-			if (o->nplugin_dirs < 15)
-				o->plugin_dirs[o->nplugin_dirs++] = optarg;
-			break;
+		case O_SQLDIR: path_add(&o->sql, optarg, "--sql-dir"); break;
+		case O_PLUGDIR: path_add(&o->plugins, optarg, "--plugin-dir"); break;
 		case O_LIST: o->list_plugins = true; break;
 		case O_SET:
 			if (reg_set_config(optarg) != 0) {
@@ -662,34 +705,58 @@ static int migrate_all(const struct opts *o, const char *const *sql_dirs)
 
 /* Directories that do not exist are configuration errors, not "nothing found":
  * a mistyped --plugin-dir would start a cofferd that handles nothing, and a
- * --sql-dir without the host's migrations would start on a schema never made. */
-static int check_dirs(const struct opts *o)
+ * --sql-dir without the host's migrations would start on a schema never made.
+ * The default folder may be missing when other folders were named (an uninstalled
+ * cofferd run with --plugin-dir): it is then left out with a warning. */
+static int check_path(struct search_path *sp, const char *what, const char *opt, const char *env,
+                      int mode)
 {
-	for (size_t i = 0; i < o->nplugin_dirs; i++) {
-		if (access(o->plugin_dirs[i], R_OK) != 0) { /* a folder, or one .so file */
-			LOG_ERR("configuration error: plugin folder not found setting=--plugin-dir "
-			        "dir=%s error=\"%s\"",
-			        o->plugin_dirs[i], strerror(errno));
-			return -1;
-		}
+	if (sp->overflow) {
+		LOG_ERR("configuration error: too many %s folders setting=%s,%s max=%d", what, opt, env,
+		        SEARCH_MAX);
+		return -1;
 	}
-	bool host_found = false;
-	for (size_t i = 0; i < o->nsql_dirs; i++) {
-		if (access(o->sql_dirs[i], R_OK | X_OK) != 0) {
-			LOG_ERR("configuration error: migrations folder not found setting=--sql-dir dir=%s "
-			        "error=\"%s\"",
-			        o->sql_dirs[i], strerror(errno));
-			return -1;
+	for (size_t i = 0; i < sp->n; i++) {
+		if (access(sp->dir[i], mode) == 0)
+			continue;
+		if (sp->from[i] == NULL && sp->n > 1) {
+			LOG_WRN("default %s folder not found, left out dir=%s error=\"%s\"", what, sp->dir[i],
+			        strerror(errno));
+			sp->dir[i] = NULL; /* the default is last */
+			sp->n = i;
+			break;
 		}
+		LOG_ERR("configuration error: %s folder not found setting=%s dir=%s error=\"%s\"", what,
+		        sp->from[i] ? sp->from[i] : "default", sp->dir[i], strerror(errno));
+		return -1;
+	}
+	if (sp->n == 0) {
+		LOG_ERR("configuration error: no %s folder setting=%s,%s error=\"%s is set but empty "
+		        "and no %s was given\"",
+		        what, opt, env, env, opt);
+		return -1;
+	}
+	return 0;
+}
+
+static int check_dirs(struct opts *o)
+{
+	/* a plugin folder, or one .so file */
+	if (check_path(&o->plugins, "plugin", "--plugin-dir", "COFFER_PLUGIN_PATH", R_OK) != 0 ||
+	    check_path(&o->sql, "migrations", "--sql-dir", "COFFER_SQL_PATH", R_OK | X_OK) != 0)
+		return -1;
+	bool host_found = false;
+	for (size_t i = 0; i < o->sql.n; i++) {
 		char host[PATH_MAX];
-		snprintf(host, sizeof host, "%s/host", o->sql_dirs[i]);
+		snprintf(host, sizeof host, "%s/host", o->sql.dir[i]);
 		host_found |= access(host, R_OK | X_OK) == 0;
 	}
 	if (!host_found) {
-		LOG_ERR("configuration error: no --sql-dir holds the host's migrations setting=--sql-dir "
-		        "dirs=%zu error=\"none has a host/ folder: the host's tables would never be "
-		        "made; add the directory of the installed or source sql/\"",
-		        o->nsql_dirs);
+		LOG_ERR("configuration error: no migrations folder holds the host's migrations "
+		        "setting=--sql-dir,COFFER_SQL_PATH dirs=%zu error=\"none has a host/ folder: the "
+		        "host's tables would never be made; add the directory of the installed or "
+		        "source sql/\"",
+		        o->sql.n);
 		return -1;
 	}
 	return 0;
@@ -851,21 +918,13 @@ int main(int argc, char **argv)
 	}
 
 	bool build_tree = running_from_build_tree();
-	if (o.nplugin_dirs == 0)
-		o.plugin_dirs[o.nplugin_dirs++] = build_tree ? COFFER_BUILD_DIR "/plugins" : COFFER_PLUGIN_DIR;
-	if (o.nsql_dirs == 0)
-		o.sql_dirs[o.nsql_dirs++] = build_tree ? COFFER_SOURCE_DIR "/sql" : COFFER_SQL_DIR;
-	o.sql_dirs[o.nsql_dirs] = NULL;
+	path_finish(&o.plugins, "COFFER_PLUGIN_PATH",
+	            build_tree ? COFFER_BUILD_DIR "/plugins" : COFFER_PLUGIN_DIR);
+	path_finish(&o.sql, "COFFER_SQL_PATH", build_tree ? COFFER_SOURCE_DIR "/sql" : COFFER_SQL_DIR);
 
 	if (check_dirs(&o) != 0)
 		return COFFER_EX_CONFIG;
-	for (size_t i = 0; i < o.nplugin_dirs; i++) {
-		if (access(o.plugin_dirs[i], R_OK) == 0 && strstr(o.plugin_dirs[i], ".so") &&
-		    strlen(strstr(o.plugin_dirs[i], ".so")) == 3)
-			reg_load_file(o.plugin_dirs[i]); /* a single file is fine too */
-		else
-			reg_load_dir(o.plugin_dirs[i]);
-	}
+	reg_load_path(o.plugins.dir, o.plugins.n);
 	rc = reg_init_all();
 	if (reg_config_errors() > 0) {
 		/* A plugin setting that is not a number (logged, naming it): no guessing. */
@@ -897,7 +956,7 @@ int main(int argc, char **argv)
 		}
 	}
 
-	rc = migrate_all(&o, o.sql_dirs);
+	rc = migrate_all(&o, o.sql.dir);
 	if (rc != 0)
 		return teardown(&o, rc == COFFER_EX_CONFIG ? COFFER_EX_CONFIG : start_failed());
 	if (o.migrate_only)

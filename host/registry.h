@@ -21,6 +21,7 @@ struct plugin {
 	coffer_ctx *ctx;
 	bool inited;
 	bool failed;
+	size_t entry; /* the search-path entry it was loaded from (reg_load_path) */
 };
 
 struct coffer_ctx {
@@ -90,6 +91,10 @@ struct coffer_txn {
 int reg_load_file(const char *path);
 /* Load every "*.so" of @p dir and of its "<sub>/.libs/" folders (a build tree). */
 int reg_load_dir(const char *dir);
+/* Load a search path in order: each entry a folder (reg_load_dir) or one ".so"
+ * file. A plugin whose name an earlier entry already loaded is shadowed: skipped
+ * and logged at info. The same name twice within one entry is refused as ever. */
+void reg_load_path(const char *const *entries, size_t n);
 /* init in dependency order; a failing init is undone; a required plugin's failure
  * (or of one it needs) returns an error. */
 int reg_init_all(void);

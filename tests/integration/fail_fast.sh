@@ -80,8 +80,14 @@ ff_case plugin_dir_missing 'plugin folder not found setting=--plugin-dir dir=/no
 	--embedded-kafka --plugin-dir /nonexistent/coffer-plugins --sql-dir "$abs_top_srcdir/sql"
 ff_case sql_dir_missing 'migrations folder not found setting=--sql-dir' -- \
 	--embedded-kafka --plugin-dir "$PROBE_DIR" --sql-dir "$abs_top_srcdir/sql" --sql-dir "$W/nope"
-ff_case sql_dir_no_host "no --sql-dir holds the host's migrations setting=--sql-dir" -- \
+ff_case sql_dir_no_host "no migrations folder holds the host's migrations setting=--sql-dir" COFFER_SQL_PATH= -- \
 	--embedded-kafka --plugin-dir "$PROBE_DIR" --sql-dir "$abs_top_srcdir/tests/sql"
+ff_case plugin_path_missing 'plugin folder not found setting=COFFER_PLUGIN_PATH dir=/nonexistent/p2' \
+	COFFER_PLUGIN_PATH="$PROBE_DIR:/nonexistent/p2" -- --embedded-kafka --sql-dir "$abs_top_srcdir/sql"
+ff_case sql_path_missing 'migrations folder not found setting=COFFER_SQL_PATH dir=/nonexistent/s2' \
+	COFFER_SQL_PATH="$abs_top_srcdir/sql:/nonexistent/s2" -- --embedded-kafka --plugin-dir "$PROBE_DIR"
+ff_case plugin_path_empty 'no plugin folder setting=--plugin-dir,COFFER_PLUGIN_PATH' -- \
+	--embedded-kafka --sql-dir "$abs_top_srcdir/sql"
 
 say "plugin settings"
 if [[ -f $abs_top_builddir/plugins/drop/.libs/drop.so ]]; then

@@ -59,6 +59,12 @@ IT_CUR=
 # cofferd serves HTTP on 127.0.0.1:8080 by default: tests run in parallel, so
 # each takes an ephemeral port (coffer_start writes it to $IT_W/NAME.http).
 export REST_PORT=0
+# The plugins of a test are exactly the folders it names with --plugin-dir: set
+# but empty, COFFER_PLUGIN_PATH takes the default folder (the build tree's
+# plugins/) out of cofferd's search path (plugin_path.sh tests the default).
+# The migrations keep theirs (the source sql/, which the tests name anyway).
+export COFFER_PLUGIN_PATH=
+unset COFFER_SQL_PATH
 declare -A CHTTP
 # The MySQL named lock whose holder is a deployment's publisher, as an SQL
 # expression evaluated in a session connected to the deployment's database:

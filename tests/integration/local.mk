@@ -27,6 +27,7 @@ integration_tests = \
 	tests/integration/db_outage.sh \
 	tests/integration/fail_fast.sh \
 	tests/integration/log_format.sh \
+	tests/integration/plugin_path.sh \
 	tests/integration/oversize.sh \
 	tests/integration/readyz.sh \
 	tests/integration/metrics.sh \
