@@ -40,6 +40,8 @@
 #include "xalloc.h"
 
 static atomic_bool stopping;
+static atomic_bool running;  /* the tasks thread exists: SIGHUP can reload */
+static sigset_t sigs;
 
 /* Where plugins (or migrations) are looked for, in order: the folders of the
  * option (--plugin-dir, repeatable), then the entries of the environment variable
@@ -79,9 +81,6 @@ static void path_finish(struct search_path *sp, const char *env, const char *def
 	for (char *save = NULL, *t = strtok_r(copy, ":", &save); t; t = strtok_r(NULL, ":", &save))
 		path_add(sp, t, env);
 }
-
-static atomic_bool running;  /* the tasks thread exists: SIGHUP can reload */
-static sigset_t sigs;
 
 struct opts {
 	const char *bootstrap;
