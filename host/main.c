@@ -68,11 +68,10 @@ static void path_add(struct search_path *sp, const char *dir, const char *from)
 	sp->dir[sp->n] = NULL;
 }
 
-/* Append the variable @p env's entries (':'-separated, empty ones skipped), or
- * @p def when @p env is not set. */
-static void path_finish(struct search_path *sp, const char *env, const char *def)
+/* Append the entries of @p v, the value of the variable @p env (':'-separated,
+ * empty ones skipped), or @p def when @p env is not set (@p v NULL). */
+static void path_finish(struct search_path *sp, const char *env, const char *v, const char *def)
 {
-	const char *v = getenv(env);
 	if (v == NULL) {
 		path_add(sp, def, NULL);
 		return;
@@ -917,9 +916,10 @@ int main(int argc, char **argv)
 	}
 
 	bool build_tree = running_from_build_tree();
-	path_finish(&o.plugins, "COFFER_PLUGIN_PATH",
+	path_finish(&o.plugins, "COFFER_PLUGIN_PATH", getenv("COFFER_PLUGIN_PATH"),
 	            build_tree ? COFFER_BUILD_DIR "/plugins" : COFFER_PLUGIN_DIR);
-	path_finish(&o.sql, "COFFER_SQL_PATH", build_tree ? COFFER_SOURCE_DIR "/sql" : COFFER_SQL_DIR);
+	path_finish(&o.sql, "COFFER_SQL_PATH", getenv("COFFER_SQL_PATH"),
+	            build_tree ? COFFER_SOURCE_DIR "/sql" : COFFER_SQL_DIR);
 
 	if (check_dirs(&o) != 0)
 		return COFFER_EX_CONFIG;
