@@ -4,8 +4,8 @@
 # one-line reason before the consumer holds its assignment (a cofferd whose
 # Kafka cluster never answers stays there), and before the migrations ran (their
 # lock held by another session; plugin routes answer 503 then), 200 once ready,
-# 503 while MariaDB is stopped and 200 again after it is back, 503 within 100 ms
-# of SIGTERM while the process still finishes an in-flight message (held by a
+# 503 while MariaDB is stopped and 200 again after it is back, 503 soon after
+# SIGTERM while the process still finishes an in-flight message (held by a
 # row lock from another session), and still 503 "stopping" during the outbox
 # drain at exit (the publisher's DELETE held by a row lock; plugin routes 503).
 # No tenant headers on the host routes.
@@ -112,7 +112,8 @@ t1=${EPOCHREALTIME/[.,]/}
 check_eq "/readyz answers 503 after SIGTERM" "$code" 503
 ms=$(((t1 - t0) / 1000))
 say "503 seen ${ms} ms after SIGTERM"
-check "within 100 ms" eval '((ms <= 100))'
+# No bound on the time (speed targets live in benchmarks: under load it varies); what
+# matters is that 503 comes while the in-flight PUT still holds the process, checked below.
 check "the reason says it is stopping" eval '[[ $(obs_body /readyz) == stopping* ]]'
 check "the process is still draining (alive, not stopped)" \
 	eval 'kill -0 "${CPID[a]}" && (($(log_count "event=stopped" a) == 0))'
