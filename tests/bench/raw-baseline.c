@@ -172,20 +172,27 @@ static void p_time(struct stmt *s, MYSQL_TIME *t)
 	s->p[i].buffer = t;
 }
 
-/* Execute; of the rows (when the statement has a result), columns 4 and 6 go to c4[] and
- * c6[] (INT64_MIN for NULL), up to max rows. Returns the number of rows read. */
-static unsigned exec2(struct stmt *s, int64_t *c4, int64_t *c6, unsigned max, uint64_t *insert_id)
+/* Bind the parameters given and execute; false when the batch failed (tl_failed). */
+static bool run(struct stmt *s)
 {
 	if (s->np && mysql_stmt_bind_param(s->st, s->p))
 		die("bind: %s", mysql_stmt_error(s->st));
 	s->np = 0;
 	if (tl_failed)
-		return 0;
-	if (mysql_stmt_execute(s->st)) {
-		if (transient(s->st))
-			return 0;
+		return false;
+	if (mysql_stmt_execute(s->st) == 0)
+		return true;
+	if (!transient(s->st))
 		die("execute: %s", mysql_stmt_error(s->st));
-	}
+	return false;
+}
+
+/* Execute; of the rows (when the statement has a result), columns 4 and 6 go to c4[] and
+ * c6[] (INT64_MIN for NULL), up to max rows. Returns the number of rows read. */
+static unsigned exec2(struct stmt *s, int64_t *c4, int64_t *c6, unsigned max, uint64_t *insert_id)
+{
+	if (!run(s))
+		return 0;
 	if (insert_id)
 		*insert_id = mysql_stmt_insert_id(s->st);
 	unsigned nf = mysql_stmt_field_count(s->st), n = 0;
@@ -229,16 +236,8 @@ static unsigned exec(struct stmt *s, int64_t *c4, unsigned max, uint64_t *insert
 /* The first column of each row. */
 static unsigned exec1(struct stmt *s, int64_t *c0, unsigned max)
 {
-	if (s->np && mysql_stmt_bind_param(s->st, s->p))
-		die("bind: %s", mysql_stmt_error(s->st));
-	s->np = 0;
-	if (tl_failed)
+	if (!run(s))
 		return 0;
-	if (mysql_stmt_execute(s->st)) {
-		if (transient(s->st))
-			return 0;
-		die("execute: %s", mysql_stmt_error(s->st));
-	}
 	int64_t v = 0;
 	my_bool isnull = 0;
 	MYSQL_BIND r;
