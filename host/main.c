@@ -57,6 +57,11 @@ struct search_path {
 	bool overflow;
 };
 
+/* The variables' copies the entries point into, kept for the process's life (reachable
+ * from here even when a variable is set but empty and no entry points into its copy). */
+static char *path_storage[2];
+static size_t npath_storage;
+
 static void path_add(struct search_path *sp, const char *dir, const char *from)
 {
 	if (sp->n == SEARCH_MAX) {
@@ -77,6 +82,8 @@ static void path_finish(struct search_path *sp, const char *env, const char *v, 
 		return;
 	}
 	char *copy = xstrdup(v); /* kept for the process's life: the entries point into it */
+	if (npath_storage < sizeof path_storage / sizeof path_storage[0])
+		path_storage[npath_storage++] = copy;
 	for (char *save = NULL, *t = strtok_r(copy, ":", &save); t; t = strtok_r(NULL, ":", &save))
 		path_add(sp, t, env);
 }
