@@ -454,6 +454,7 @@ static struct {
 	bool ident_fixed;
 	int64_t ident_next_ms;           /* read it again from then */
 	bool replay;                     /* rows of other instances may wait */
+	bool broker_lost;                /* every broker went down (error_cb, publisher thread) */
 	rd_kafka_t *idc;                 /* a consumer that reads __coffer_cluster_id */
 	int64_t prune_next_ms;
 } P = {.lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER};
@@ -464,6 +465,37 @@ void outbox_kick(void)
 	P.kicked = true;
 	pthread_cond_signal(&P.cond);
 	pthread_mutex_unlock(&P.lock);
+}
+
+/* Served by rd_kafka_poll, so in the publisher's thread. Errors are logged as librdkafka
+ * would without this callback. Every broker down on an embedded cluster that another
+ * process hosts: that process may have died, and librdkafka would deliver what it holds
+ * to the next instance on the same port before the rows of the dead one are published
+ * again, out of order per key. So the publisher drops what is queued (the rows stay in
+ * the outbox) and publishes nothing until it has read the instance anew. */
+static void err_cb(rd_kafka_t *rk, int err, const char *reason, void *opaque)
+{
+	(void)rk;
+	(void)opaque;
+	LOG_WRN("publisher: kafka error=%s reason=\"%s\"", rd_kafka_err2name((rd_kafka_resp_err_t)err),
+	        reason);
+	if (err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN && !P.ident_fixed && P.ident[0])
+		P.broker_lost = true;
+}
+
+/* After broker_lost: purge the producer's queue and in-flight requests (their rows
+ * fail, stay in the outbox and go out again) and forget the instance. */
+static void on_broker_lost(void)
+{
+	if (!P.broker_lost)
+		return;
+	P.broker_lost = false;
+	rd_kafka_purge(P.rk, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
+	P.ident_known = false;
+	P.ident_next_ms = 0;
+	LOG_WRN("publisher: every broker of the embedded cluster %s is down: queued events "
+	        "dropped (they stay in the outbox), publishing waits for the cluster",
+	        P.ident);
 }
 
 static void dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
@@ -889,6 +921,8 @@ static int publish_round(void)
 		P.replay = true; /* another publisher may have left rows of a dead instance */
 		LOG_INF("event=publisher_active");
 	}
+	rd_kafka_poll(P.rk, 0); /* error events: broker_lost */
+	on_broker_lost();
 	refresh_ident();
 	if (!P.ident_known) {
 		/* The cluster does not answer: nothing can be published; idle if nothing waits
@@ -938,8 +972,10 @@ static int publish_round(void)
 		if (!any)
 			P.replay = false;
 	}
-	while (P.outstanding > 0 && !(P.stop && mono_ms() > P.deadline_ms))
+	while (P.outstanding > 0 && !(P.stop && mono_ms() > P.deadline_ms)) {
 		rd_kafka_poll(P.rk, 50);
+		on_broker_lost();
+	}
 	/* Rows the broker refused as too large: their stand-ins, in this round. */
 	bool stubs = false;
 	for (size_t i = 0; i < P.nrows && db_connected(P.db); i++) {
@@ -1073,6 +1109,7 @@ int outbox_start(const struct outbox_cfg *cfg)
 		dl_limit = cfg->max_message_bytes;
 	char err[512];
 	rd_kafka_conf_set_dr_msg_cb(cfg->producer_conf, dr_cb);
+	rd_kafka_conf_set_error_cb(cfg->producer_conf, err_cb);
 	P.conf = rd_kafka_conf_dup(cfg->producer_conf);
 	P.rk = cu_kafka_new(RD_KAFKA_PRODUCER, cfg->producer_conf, log_kafka_cb, err, sizeof err);
 	if (P.rk == NULL) {
