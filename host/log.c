@@ -187,20 +187,24 @@ static size_t utf8_seq(const unsigned char *s, size_t n)
 
 #define REPLACEMENT "\xef\xbf\xbd" /* U+FFFD, for a byte that is not UTF-8 */
 
+/* The UTF-8 sequence at the start of @p s (@p n > 0 bytes), or U+FFFD for a byte that
+ * starts none; returns how many bytes of @p s it took. */
+static size_t put_utf8_one(struct sb *b, const char *s, size_t n)
+{
+	size_t k = utf8_seq((const unsigned char *)s, n);
+	if (k == 0) {
+		sb_puts(b, REPLACEMENT);
+		return 1;
+	}
+	sb_put(b, s, k);
+	return k;
+}
+
 /* @p s with every byte that is not part of valid UTF-8 replaced by U+FFFD (for JSON). */
 static void put_utf8(struct sb *b, const char *s, size_t n)
 {
-	const unsigned char *u = (const unsigned char *)s;
-	for (size_t i = 0; i < n;) {
-		size_t k = utf8_seq(u + i, n - i);
-		if (k == 0) {
-			sb_puts(b, REPLACEMENT);
-			i++;
-		} else {
-			sb_put(b, s + i, k);
-			i += k;
-		}
-	}
+	for (size_t i = 0; i < n;)
+		i += put_utf8_one(b, s + i, n - i);
 }
 
 /* @p s escaped for inside a logfmt "...": \" \\ \n \r \t, other control characters
@@ -224,14 +228,7 @@ static void put_escaped(struct sb *b, const char *s, size_t n)
 			snprintf(e, sizeof e, "\\u%04x", c);
 			sb_puts(b, e);
 		} else if (c >= 0x80) {
-			size_t k = utf8_seq(u + i, n - i);
-			if (k == 0) {
-				sb_puts(b, REPLACEMENT);
-				i++;
-			} else {
-				sb_put(b, s + i, k);
-				i += k;
-			}
+			i += put_utf8_one(b, s + i, n - i);
 			continue;
 		} else {
 			sb_putc(b, (char)c);
