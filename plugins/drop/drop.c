@@ -35,12 +35,13 @@ static void drop_cfg_read(struct drop *d)
 static const struct {
 	const char *type;
 	coffer_handler_fn fn;
+	bool completes; /* runs also when drop is off for the tenant (DP-29) */
 } drop_commands[] = {
-	{"SPAWN", drop_on_spawn},
-	{"SPAWN_FROM_CHARACTER", drop_on_spawn_from_character},
-	{"REQUEST_RESERVATION", drop_on_request_reservation},
-	{"CANCEL_RESERVATION", drop_on_cancel_reservation},
-	{"REQUEST_PICK_UP", drop_on_request_pick_up},
+	{"SPAWN", drop_on_spawn, false},
+	{"SPAWN_FROM_CHARACTER", drop_on_spawn_from_character, true},
+	{"REQUEST_RESERVATION", drop_on_request_reservation, false},
+	{"CANCEL_RESERVATION", drop_on_cancel_reservation, false},
+	{"REQUEST_PICK_UP", drop_on_request_pick_up, true},
 };
 
 /* The last asset service entry the inventory half calls; an older, smaller table lacks it. */
@@ -90,7 +91,16 @@ static int drop_init(coffer_ctx *ctx, const struct coffer_host *host)
 	for (size_t i = 0; rc == 0 && i < sizeof drop_commands / sizeof drop_commands[0]; i++)
 		rc = host->on_message(ctx, DROP_COMMAND_TOPIC, drop_commands[i].type, drop_commands[i].fn,
 		                      d);
-	/* No on_disabled: the contract has no error event for a tenant without drops (kafka-contract.md#drop-commands). */
+	/* The contract has no error event for a tenant without drops (kafka-contract.md#drop-commands):
+	 * the switch stops new work without an answer. Two commands complete what another
+	 * transaction already committed, so the switch cannot stop them without losing or
+	 * doubling an item (DP-29): SPAWN_FROM_CHARACTER (the item already left the
+	 * character) and REQUEST_PICK_UP (the picker was already credited). Their "refusal"
+	 * is the handler itself. */
+	for (size_t i = 0; rc == 0 && i < sizeof drop_commands / sizeof drop_commands[0]; i++)
+		if (drop_commands[i].completes)
+			rc = host->on_disabled(ctx, DROP_COMMAND_TOPIC, drop_commands[i].type,
+			                       drop_commands[i].fn, d);
 	/* The compartment DROP is a drop-plugin command (kafka-contract.md#plugins-and-handlers), so the drop switch
 	 * decides it and a tenant without drops gets the compartment FEATURE_DISABLED answer
 	 * every compartment command gets from its own plugin (kafka-contract.md#compartment-status-events). RESERVED is an event: no

@@ -9,6 +9,7 @@ drop_integration_tests = \
 	tests/integration/drop_from_inventory.sh \
 	tests/integration/drop_pickup.sh \
 	tests/integration/drop_pickup_full.sh \
-	tests/integration/drop_conservation.sh
+	tests/integration/drop_conservation.sh \
+	tests/integration/drop_switch_completes.sh
 TESTS += $(drop_integration_tests)
 EXTRA_DIST += $(drop_integration_tests)
