@@ -130,6 +130,18 @@ static struct worker *workers;
 static unsigned nstarted; /* workers whose thread runs */
 static bool began;        /* bus_start ran: bus_join has something to release */
 static char cluster_id[128];
+/* An embedded cluster another cofferd hosts (its id read from EMBEDDED_ID_TOPIC):
+ * it dies with that process, and the next one on the same port is another cluster
+ * with its own offsets. After every broker went down the next message may come from
+ * it, and our markers name the old one, so before dispatching we read the id again:
+ * a new one ends this process with EXIT_CLUSTER_REPLACED (docs/embedded-kafka.md
+ * "Joining an embedded cluster"). */
+static bool joined_embedded;
+static bool brokers_lost;     /* every broker went down since the id was last read */
+static bool cluster_replaced; /* set once: bus_run ends */
+static rd_kafka_t *idc;       /* reads EMBEDDED_ID_TOPIC */
+static char bootstrap[1024];
+static void consumer_err_cb(rd_kafka_t *k, int err, const char *reason, void *opaque);
 
 const char *bus_cluster_id(void) { return cluster_id; }
 
@@ -612,14 +624,16 @@ static void rebalance_cb(rd_kafka_t *k, rd_kafka_resp_err_t err,
 			LOG_INF("event=ready cluster_id=%s workers=%u", cluster_id, cfg.workers);
 		}
 	} else {
-		/* Finish what was handed out and commit it before giving partitions away. */
+		/* Finish what was handed out and commit it before giving partitions away (not
+		 * to a cluster that may have replaced the one these offsets belong to). */
 		metrics_rebalance(false);
 		health_set(HEALTH_CONSUMER, false,
 		           "the consumer holds no partition assignment: partitions revoked, the group is "
 		           "rebalancing");
 		metrics_lag_clear();
 		offsets_wait_idle(&offs);
-		commit_offsets(true);
+		if (!brokers_lost)
+			commit_offsets(true);
 		offsets_forget(&offs);
 		rd_kafka_assign(k, NULL);
 		LOG_INF("event=partitions_revoked count=%d", parts->cnt);
@@ -693,6 +707,10 @@ int bus_start(const struct bus_cfg *c)
 	health_set(HEALTH_CONSUMER, false, NULL);
 	char err[512];
 	rd_kafka_conf_set_rebalance_cb(cfg.consumer_conf, rebalance_cb);
+	rd_kafka_conf_set_error_cb(cfg.consumer_conf, consumer_err_cb);
+	size_t bsn = sizeof bootstrap;
+	if (rd_kafka_conf_get(cfg.consumer_conf, "bootstrap.servers", bootstrap, &bsn) != RD_KAFKA_CONF_OK)
+		bootstrap[0] = '\0';
 	metrics_setup(cfg.consumer_conf);
 	rk = cu_kafka_new(RD_KAFKA_CONSUMER, cfg.consumer_conf, log_kafka_cb, err, sizeof err);
 	if (rk == NULL) {
@@ -732,9 +750,12 @@ int bus_start(const struct bus_cfg *c)
 		}
 	}
 	health_set(HEALTH_KAFKA, true, NULL);
-	if (cfg.cluster_id == NULL && strncmp(cluster_id, "mockCluster", 11) == 0 &&
-	    !read_embedded_id(NULL))
-		LOG_WRN("a mock cluster without %s: its id may repeat across runs", EMBEDDED_ID_TOPIC);
+	if (cfg.cluster_id == NULL && strncmp(cluster_id, "mockCluster", 11) == 0) {
+		if (read_embedded_id(NULL))
+			joined_embedded = bootstrap[0] != '\0';
+		else
+			LOG_WRN("a mock cluster without %s: its id may repeat across runs", EMBEDDED_ID_TOPIC);
+	}
 	/* Subscribe to each topic some plugin handles. */
 	rd_kafka_topic_partition_list_t *subs = rd_kafka_topic_partition_list_new(8);
 	for (size_t i = 0; i < reg_handler_count(); i++) {
@@ -889,11 +910,51 @@ static void check_stalls(int64_t now)
 	rd_kafka_topic_partition_list_destroy(parts);
 }
 
-void bus_run(void)
+/* Served by rd_kafka_consumer_poll, so in bus_run's thread. Errors are logged as
+ * librdkafka would without this callback, as warnings: they are transient. */
+static void consumer_err_cb(rd_kafka_t *k, int err, const char *reason, void *opaque)
+{
+	(void)k;
+	(void)opaque;
+	LOG_WRN("consumer: kafka error=%s reason=\"%s\"", rd_kafka_err2name((rd_kafka_resp_err_t)err),
+	        reason);
+	if (err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN && joined_embedded)
+		brokers_lost = true;
+}
+
+/* After brokers_lost, before the next message: is the embedded cluster still the one
+ * we joined? Returns false when it was replaced (the message must not be handled). */
+static bool same_cluster(void)
+{
+	char id[sizeof cluster_id];
+	for (int attempt = 0; !*cfg.stopping; attempt++) {
+		int rc = embedded_read_id(&idc, bootstrap, "coffer-bus-cluster-id", id, sizeof id);
+		if (rc == 0 && strcmp(id, cluster_id) == 0) {
+			brokers_lost = false;
+			LOG_INF("event=embedded_cluster_back cluster_id=%s", cluster_id);
+			return true;
+		}
+		if (rc == 0 || rc == 1 || attempt >= 30) {
+			LOG_WRN("event=embedded_cluster_replaced cluster_id=%s new_cluster_id=%s msg=\"the "
+			        "embedded Kafka this cofferd joined was replaced (its host restarted): "
+			        "exiting with status %d to start again on the new cluster\"",
+			        cluster_id, rc == 0 ? id : "-", EXIT_CLUSTER_REPLACED);
+			cluster_replaced = true;
+			return false;
+		}
+	}
+	return false;
+}
+
+int bus_run(void)
 {
 	int64_t last_commit = mono_ms(), last_stall_check = last_commit;
 	while (!*cfg.stopping) {
 		rd_kafka_message_t *m = rd_kafka_consumer_poll(rk, 100);
+		if (m != NULL && !m->err && brokers_lost && !same_cluster()) {
+			rd_kafka_message_destroy(m);
+			break;
+		}
 		if (m != NULL) {
 			if (m->err) {
 				if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF)
@@ -917,10 +978,21 @@ void bus_run(void)
 	/* Stop: in-flight messages finish, their offsets are committed, then we leave the group. */
 	LOG_INF("event=stopping inflight=%ld", offsets_inflight(&offs));
 	offsets_wait_idle(&offs);
+	if (idc) {
+		rd_kafka_destroy_flags(idc, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
+		idc = NULL;
+	}
+	if (cluster_replaced) {
+		/* The offsets belong to the dead cluster, the group to the new one. */
+		rd_kafka_destroy_flags(rk, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
+		rk = NULL;
+		return EXIT_CLUSTER_REPLACED;
+	}
 	commit_offsets(true);
 	rd_kafka_consumer_close(rk);
 	rd_kafka_destroy(rk);
 	rk = NULL;
+	return 0;
 }
 
 void bus_join(void)

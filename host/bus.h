@@ -24,9 +24,14 @@ struct bus_cfg {
 
 /* Subscribe to every topic a plugin handles and start the workers. */
 int bus_start(const struct bus_cfg *cfg);
-/* Poll until *stopping: dispatch, commit offsets. Returns when the consumer closed
- * (in-flight messages finished and their offsets committed). */
-void bus_run(void);
+/* The exit status of a cofferd whose embedded cluster (hosted by another cofferd)
+ * was replaced: EX_TEMPFAIL, so that a supervisor starts it again. */
+#define EXIT_CLUSTER_REPLACED 75
+/* Poll until *stopping, or until the embedded cluster joined was replaced:
+ * dispatch, commit offsets. Returns when the consumer closed (in-flight messages
+ * finished and their offsets committed): 0, or EXIT_CLUSTER_REPLACED (nothing
+ * committed to the new cluster). */
+int bus_run(void);
 /* Join the workers; after bus_run returned, or after bus_start failed (or never ran). */
 void bus_join(void);
 

@@ -95,6 +95,53 @@ static void start_control(void)
 
 const char *embedded_cluster_id(void) { return cluster_id; }
 
+int embedded_read_id(rd_kafka_t **consumer, const char *bootstrap_list, const char *group, char *out,
+                     size_t cap)
+{
+	char err[512];
+	if (*consumer == NULL) {
+		rd_kafka_conf_t *c = rd_kafka_conf_new();
+		/* assign() only: the group is never joined (librdkafka still wants one). */
+		const char *kv[][2] = {{"bootstrap.servers", bootstrap_list},
+		                       {"group.id", group},
+		                       {"enable.auto.commit", "false"},
+		                       {"enable.partition.eof", "true"},
+		                       {"reconnect.backoff.max.ms", "500"},
+		                       {"log_level", "3"}};
+		for (size_t i = 0; i < sizeof kv / sizeof kv[0]; i++)
+			rd_kafka_conf_set(c, kv[i][0], kv[i][1], err, sizeof err);
+		*consumer = cu_kafka_new(RD_KAFKA_CONSUMER, c, log_kafka_cb, err, sizeof err);
+		if (*consumer == NULL) {
+			LOG_WRN("cannot create a consumer to read %s error=\"%s\"", EMBEDDED_ID_TOPIC, err);
+			rd_kafka_conf_destroy(c);
+			return -1;
+		}
+	}
+	rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(1);
+	rd_kafka_topic_partition_list_add(l, EMBEDDED_ID_TOPIC, 0)->offset = RD_KAFKA_OFFSET_BEGINNING;
+	int rc = -1;
+	if (rd_kafka_assign(*consumer, l) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+		for (int i = 0; i < 20 && rc < 0; i++) {
+			rd_kafka_message_t *m = rd_kafka_consumer_poll(*consumer, 100);
+			if (m == NULL)
+				continue;
+			if (!m->err && m->len > 0 && m->len < cap) {
+				memcpy(out, m->payload, m->len);
+				out[m->len] = '\0';
+				rc = 0;
+			} else if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF ||
+			           m->err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART ||
+			           m->err == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC) {
+				rc = 1;
+			}
+			rd_kafka_message_destroy(m);
+		}
+		rd_kafka_assign(*consumer, NULL);
+	}
+	rd_kafka_topic_partition_list_destroy(l);
+	return rc;
+}
+
 /* Relay one client connection until either side closes. */
 static void nodelay(int fd)
 {

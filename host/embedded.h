@@ -17,4 +17,12 @@ const char *embedded_start(const char *const *topics, size_t ntopics, int partit
 const char *embedded_cluster_id(void);
 void embedded_stop(void);
 
+struct rd_kafka_s;
+/* Read the embedded cluster's id from EMBEDDED_ID_TOPIC of the cluster at
+ * @p bootstrap, with the consumer *@p consumer (created on first use, in group
+ * @p group, which it never joins; the caller destroys it). 0 found, 1 the topic
+ * is empty or missing (a mock cluster no cofferd started), -1 not known now. */
+int embedded_read_id(struct rd_kafka_s **consumer, const char *bootstrap, const char *group,
+                     char *out, size_t cap);
+
 #endif

@@ -1036,8 +1036,7 @@ int main(int argc, char **argv)
 
 	/* Consume until SIGTERM/SIGINT; then in-flight messages finish and commit their
 	 * offsets, tasks stop, plugins stop, and the outbox is drained. */
-	bus_run();
-	rc = teardown(&o, 0);
+	rc = teardown(&o, bus_run());
 	LOG_INF("event=stopped");
 	return rc;
 }

@@ -748,56 +748,14 @@ static bool retaining(const char *tag)
 }
 
 /* Read the host's id from __coffer_cluster_id of the cluster at our bootstrap
- * list. 0 found, 1 the topic is empty or missing, -1 not known now. */
+ * list (embedded_read_id). 0 found, 1 the topic is empty or missing, -1 not known now. */
 static int read_id_topic(char *out, size_t cap)
 {
-	char err[512];
-	if (P.idc == NULL) {
-		char bs[1024];
-		size_t n = sizeof bs;
-		if (rd_kafka_conf_get(P.conf, "bootstrap.servers", bs, &n) != RD_KAFKA_CONF_OK)
-			return -1;
-		rd_kafka_conf_t *c = rd_kafka_conf_new();
-		/* assign() only: the group is never joined (librdkafka still wants one). */
-		const char *kv[][2] = {{"bootstrap.servers", bs},
-		                       {"group.id", "coffer-outbox-cluster-id"},
-		                       {"enable.auto.commit", "false"},
-		                       {"enable.partition.eof", "true"},
-		                       {"reconnect.backoff.max.ms", "500"},
-		                       {"log_level", "3"}};
-		for (size_t i = 0; i < sizeof kv / sizeof kv[0]; i++)
-			rd_kafka_conf_set(c, kv[i][0], kv[i][1], err, sizeof err);
-		P.idc = cu_kafka_new(RD_KAFKA_CONSUMER, c, log_kafka_cb, err, sizeof err);
-		if (P.idc == NULL) {
-			LOG_WRN("outbox: cannot create a consumer to read %s error=\"%s\"",
-			        EMBEDDED_ID_TOPIC, err);
-			rd_kafka_conf_destroy(c);
-			return -1;
-		}
-	}
-	rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(1);
-	rd_kafka_topic_partition_list_add(l, EMBEDDED_ID_TOPIC, 0)->offset = RD_KAFKA_OFFSET_BEGINNING;
-	int rc = -1;
-	if (rd_kafka_assign(P.idc, l) == RD_KAFKA_RESP_ERR_NO_ERROR) {
-		for (int i = 0; i < 20 && rc < 0; i++) {
-			rd_kafka_message_t *m = rd_kafka_consumer_poll(P.idc, 100);
-			if (m == NULL)
-				continue;
-			if (!m->err && m->len > 0 && m->len < cap) {
-				memcpy(out, m->payload, m->len);
-				out[m->len] = '\0';
-				rc = 0;
-			} else if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF ||
-			           m->err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART ||
-			           m->err == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC) {
-				rc = 1;
-			}
-			rd_kafka_message_destroy(m);
-		}
-		rd_kafka_assign(P.idc, NULL);
-	}
-	rd_kafka_topic_partition_list_destroy(l);
-	return rc;
+	char bs[1024];
+	size_t n = sizeof bs;
+	if (rd_kafka_conf_get(P.conf, "bootstrap.servers", bs, &n) != RD_KAFKA_CONF_OK)
+		return -1;
+	return embedded_read_id(&P.idc, bs, "coffer-outbox-cluster-id", out, cap);
 }
 
 /* The instance the producer reaches now: "" for a real cluster. 0, or -1 when the

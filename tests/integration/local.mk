@@ -21,6 +21,7 @@ integration_tests = \
 	tests/integration/periodic_task.sh \
 	tests/integration/embedded_port.sh \
 	tests/integration/embedded_crash.sh \
+	tests/integration/embedded_rejoin.sh \
 	tests/integration/concurrency.sh \
 	tests/integration/batch_isolation.sh \
 	tests/integration/startup_sigterm.sh \
