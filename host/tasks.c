@@ -64,6 +64,7 @@ static int collect_feature(void *ud, const struct coffer_row *row)
 		b->v = xreallocarray(b->v, b->cap, sizeof *b->v);
 	}
 	struct feature *f = &b->v[b->n++];
+	memset(f, 0, sizeof *f); /* compared with memcmp: no stale bytes after the strings */
 	snprintf(f->tenant, sizeof f->tenant, "%.*s", (int)row->col[0].v.s.n, row->col[0].v.s.p);
 	snprintf(f->plugin, sizeof f->plugin, "%.*s", (int)row->col[1].v.s.n, row->col[1].v.s.p);
 	f->on = coffer_val_i64(&row->col[2]) != 0;

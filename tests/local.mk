@@ -51,7 +51,7 @@ EXTRA_DIST += tests/run-with-db contrib/devdb tests/sql/probe/0001_probe.sql
 # The example plugin (tests/integration/hello_example.sh builds it), the
 # developer scripts and the documentation, so the tarball is the whole project.
 EXTRA_DIST += contrib/examples/hello/hello.c contrib/build contrib/check contrib/demo \
-	contrib/bench contrib/bench-http contrib/distcheck contrib/fuzz contrib/install-deps contrib/scenario/demo.txt \
+	contrib/bench contrib/bench-http contrib/distcheck contrib/fuzz contrib/soak contrib/install-deps contrib/scenario/demo.txt \
 	contrib/grafana/coffer.json tests/fuzz/make-corpus \
 	docs/architecture.md docs/configuration.md docs/embedded-kafka.md docs/http.md \
 	docs/observability.md docs/rest.md docs/testing.md

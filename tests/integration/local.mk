@@ -22,6 +22,7 @@ integration_tests = \
 	tests/integration/embedded_port.sh \
 	tests/integration/embedded_crash.sh \
 	tests/integration/embedded_rejoin.sh \
+	tests/integration/soak.sh \
 	tests/integration/concurrency.sh \
 	tests/integration/batch_isolation.sh \
 	tests/integration/startup_sigterm.sh \
