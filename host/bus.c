@@ -983,9 +983,11 @@ int bus_run(void)
 		idc = NULL;
 	}
 	if (cluster_replaced) {
-		/* The offsets belong to the dead cluster, the group to the new one. */
-		rd_kafka_destroy_flags(rk, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
-		rk = NULL;
+		/* The offsets belong to the dead cluster, the group to the new one: nothing
+		 * is committed and the group is not left. The consumer is not destroyed
+		 * either: librdkafka's destroy waited up to a minute here for its main
+		 * thread, busy rejoining the new cluster (the soak caught a joined cofferd
+		 * in it). The process exits soon; rk keeps the handle reachable. */
 		return EXIT_CLUSTER_REPLACED;
 	}
 	commit_offsets(true);
@@ -1000,7 +1002,7 @@ void bus_join(void)
 	if (!began)
 		return;
 	began = false;
-	if (rk != NULL) {
+	if (rk != NULL && !cluster_replaced) {
 		/* bus_start failed or bus_run never ran: nothing was consumed, nothing to commit. */
 		rd_kafka_destroy_flags(rk, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
 		rk = NULL;

@@ -21,7 +21,17 @@ rc=0
 	--faults "$FAULTS" --work "$IT_W/soak" >"$IT_W/soak.out" 2>"$IT_W/soak.err" || rc=$?
 sed 's/^/# /' "$IT_W/soak.out"
 check_eq "the soak (seed $SEED) ends without a violation" "$rc" 0
-((rc == 0)) || { grep -m 30 VIOLATION "$IT_W/soak.err"; tail -n 20 "$IT_W/soak.err"; }
+if ((rc != 0)); then
+	grep -m 30 VIOLATION "$IT_W/soak.err"
+	tail -n 20 "$IT_W/soak.err"
+	keep=$(mktemp -d "${TMPDIR:-/tmp}/coffer-soak-failed.XXXXXX")
+	cp "$IT_W"/soak/*.log "$IT_W"/soak/violations "$IT_W"/soak.* "$keep"/ 2>/dev/null
+	echo "the soak's logs are kept in $keep"
+	for n in a b; do
+		echo "--- the last lines of cofferd $n's log (librdkafka's own left out)"
+		grep -v 'component=librdkafka' "$IT_W/soak/$n.log" | tail -n 40
+	done
+fi
 check_eq "every planned fault ran" "$(sed -n 's/^faults: //p' "$IT_W/soak.out")" \
 	"db_kill 2, db_stop 2, kill 12, kill a $(grep -o 'kill a [0-9]*' "$IT_W/soak.out" | cut -d' ' -f3), kill b $(grep -o 'kill b [0-9]*' "$IT_W/soak.out" | cut -d' ' -f3), outage 3, toggle 3"
 check "nothing lost, nothing duplicated" grep -q 'lost: 0, duplicated: 0,' "$IT_W/soak.out"
