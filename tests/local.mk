@@ -53,7 +53,7 @@ EXTRA_DIST += tests/run-with-db contrib/devdb tests/sql/probe/0001_probe.sql
 EXTRA_DIST += contrib/examples/hello/hello.c contrib/build contrib/check contrib/demo \
 	contrib/bench contrib/bench-http contrib/distcheck contrib/fuzz contrib/soak contrib/install-deps contrib/scenario/demo.txt \
 	contrib/grafana/coffer.json tests/fuzz/make-corpus \
-	docs/architecture.md docs/configuration.md docs/embedded-kafka.md docs/http.md \
+	docs/architecture.md docs/configuration.md docs/embedded-kafka.md docs/http.md docs/soak.md \
 	docs/observability.md docs/rest.md docs/testing.md
 
 # The repository cites only what it contains (docs/, no outside reference
