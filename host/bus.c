@@ -640,30 +640,6 @@ static void rebalance_cb(rd_kafka_t *k, rd_kafka_resp_err_t err,
 	}
 }
 
-/* A mock cluster started by a cofferd publishes its real id on EMBEDDED_ID_TOPIC. */
-static bool read_embedded_id(const char *bootstrap_from)
-{
-	(void)bootstrap_from;
-	rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(1);
-	rd_kafka_topic_partition_list_add(l, EMBEDDED_ID_TOPIC, 0)->offset = RD_KAFKA_OFFSET_BEGINNING;
-	bool found = false;
-	if (rd_kafka_assign(rk, l) == 0) {
-		for (int i = 0; i < 50 && !found; i++) {
-			rd_kafka_message_t *m = rd_kafka_consumer_poll(rk, 100);
-			if (m && !m->err && m->len > 0 && m->len < sizeof cluster_id) {
-				memcpy(cluster_id, m->payload, m->len);
-				cluster_id[m->len] = '\0';
-				found = true;
-			}
-			if (m)
-				rd_kafka_message_destroy(m);
-		}
-		rd_kafka_assign(rk, NULL);
-	}
-	rd_kafka_topic_partition_list_destroy(l);
-	return found;
-}
-
 /* ---- metrics: consumer lag from librdkafka's statistics (host/metrics.c) ---- */
 #ifndef COFFER_NO_METRICS
 static int stats_cb(rd_kafka_t *k, char *json, size_t len, void *opaque)
@@ -750,11 +726,16 @@ int bus_start(const struct bus_cfg *c)
 		}
 	}
 	health_set(HEALTH_KAFKA, true, NULL);
+	/* A mock cluster started by a cofferd publishes its real id on EMBEDDED_ID_TOPIC. */
 	if (cfg.cluster_id == NULL && strncmp(cluster_id, "mockCluster", 11) == 0) {
-		if (read_embedded_id(NULL))
-			joined_embedded = bootstrap[0] != '\0';
-		else
+		char id[sizeof cluster_id];
+		if (bootstrap[0] != '\0' &&
+		    embedded_read_id(&idc, bootstrap, "coffer-bus-cluster-id", id, sizeof id) == 0) {
+			snprintf(cluster_id, sizeof cluster_id, "%s", id);
+			joined_embedded = true;
+		} else {
 			LOG_WRN("a mock cluster without %s: its id may repeat across runs", EMBEDDED_ID_TOPIC);
+		}
 	}
 	/* Subscribe to each topic some plugin handles. */
 	rd_kafka_topic_partition_list_t *subs = rd_kafka_topic_partition_list_new(8);
@@ -1002,6 +983,10 @@ void bus_join(void)
 	if (!began)
 		return;
 	began = false;
+	if (idc != NULL) { /* bus_run never ran */
+		rd_kafka_destroy_flags(idc, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
+		idc = NULL;
+	}
 	if (rk != NULL && !cluster_replaced) {
 		/* bus_start failed or bus_run never ran: nothing was consumed, nothing to commit. */
 		rd_kafka_destroy_flags(rk, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
